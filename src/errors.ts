@@ -1,0 +1,94 @@
+// Every error class the product throws, in one module. Each carries meaning a caller acts on;
+// `cause` is always kept.
+
+/** Bad configuration at start-up: the message names the variable and what was expected. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Bad input from a client: `field` names what was wrong, the message says what was expected. */
+export class ValidationError extends Error {
+  override name = "ValidationError";
+  constructor(
+    readonly field: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A job, recurring job or product that does not exist. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`${resource} "${id}" was not found`);
+  }
+}
+
+/** A state change refused because the job is not in a state that allows it. */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
+
+/** Thrown by job code: the job fails at once and is not retried, whatever attempts remain. */
+export class UnrecoverableError extends Error {
+  override name = "UnrecoverableError";
+}
+
+/** A job that ran past its timeout; its worker thread was terminated. */
+export class JobTimeoutError extends Error {
+  override name = "JobTimeoutError";
+}
+
+/** The worker thread running a job died (uncaught error, process.exit, out of memory). */
+export class WorkerDiedError extends Error {
+  override name = "WorkerDiedError";
+}
+
+/** The process that ran the job stopped renewing its lease (killed, frozen, partitioned). */
+export class LeaseExpiredError extends Error {
+  override name = "LeaseExpiredError";
+}
+
+/** A backing service (database, cache, search, bus) is not reachable; jobs needing it retry. */
+export class DependencyUnavailableError extends Error {
+  override name = "DependencyUnavailableError";
+  constructor(
+    readonly dependency: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Error data as it crosses a thread boundary and lands in the ledger. */
+export interface ErrorInfo {
+  type: string;
+  message: string;
+  stack: string;
+}
+
+const MAX_STACK_LINES = 100; // Hangfire keeps 100 lines; more only bloats the ledger and the dashboard.
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof Error) {
+    const stack = (err.stack ?? `${err.name}: ${err.message}`).split("\n").slice(0, MAX_STACK_LINES).join("\n");
+    const cause = err.cause instanceof Error ? `\nCaused by: ${err.cause.name}: ${err.cause.message}` : "";
+    return { type: err.name || err.constructor?.name || "Error", message: err.message, stack: stack + cause };
+  }
+  const text = typeof err === "string" ? err : safeJson(err);
+  return { type: "NonError", message: text, stack: text };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
