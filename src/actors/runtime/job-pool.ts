@@ -1,0 +1,428 @@
+// The job workers: WORKER_COUNT supervised actors, each a worker thread with a mailbox. The pool
+// claims work for free slots (through the group commit), hands it to mailboxes, turns outcomes
+// into state changes (retry policy included), stops hung jobs at their timeout by terminating
+// their thread, and settles every job a dead thread held.
+//
+// Per slot:  inflight = jobs handed to the worker, in mailbox order; the first not yet reported is
+// the one running (confirmed by the shared-memory slot the worker writes).
+//
+// Pipelining: while jobs are short (EWMA of durations < FAST_JOB_MS) a mailbox holds up to
+// `prefetch` jobs, so threads never wait for a round trip; with longer jobs it holds one, so a slow
+// job never holds others hostage behind it.
+import { Worker } from "node:worker_threads";
+import { type ErrorInfo, JobTimeoutError, WorkerDiedError } from "../../errors.ts";
+import type { ClaimedJob, ClaimRequest, Transition } from "../../ledger/ledger.ts";
+import type { Logger } from "../../logger.ts";
+import type { Clock, TimerHandle } from "./clock.ts";
+import type { RuntimeEvents } from "./events.ts";
+import type { ClaimSource, GroupCommit } from "./group-commit.ts";
+import type { JobDefinition } from "./job-definition.ts";
+import { type FromJobWorker, type JobOutcome, type JobWorkerData, type RunJob, SLOT_LENGTH, SLOT_SEQ, SLOT_STARTED_AT, type ToJobWorker } from "./messages.ts";
+import { decideRetry, type RetryPolicy } from "./retry-policy.ts";
+import type { ActorInstance, ExitInfo, Supervisor } from "./supervisor.ts";
+import { startWorkerThread } from "./worker-thread.ts";
+
+export interface JobType {
+  def: JobDefinition<any, any>;
+  policy: RetryPolicy;
+  timeoutMs: number;
+}
+
+export interface JobPoolOptions {
+  serverId: string;
+  workerCount: number;
+  prefetch?: number;
+  leaseTtlMs: number;
+  types: Map<string, JobType>;
+  entryUrl: string;
+  jobModules: string[];
+  servicesModule: string | null;
+  workerConfig: unknown;
+  /** Heap limit per worker thread (MB); a job past it kills only its own thread. */
+  workerMemoryMb?: number;
+  rpc: Record<string, (...args: unknown[]) => Promise<unknown>>;
+  random?: () => number;
+}
+
+interface InFlight {
+  seq: number;
+  job: ClaimedJob;
+  type: JobType | undefined;
+  dispatchedAt: number;
+}
+
+interface Slot {
+  id: string;
+  worker: Worker | null;
+  ready: boolean;
+  inflight: InFlight[];
+  shared: Float64Array;
+  timer: TimerHandle | null;
+  timerAt: number;
+  /** Set when we terminate the thread ourselves, to tell a timeout from a crash. */
+  killed: { seq: number; error: ErrorInfo } | null;
+  lastError: ErrorInfo | null;
+  readyWaiters: (() => void)[];
+}
+
+const FAST_JOB_MS = 2;
+
+export class JobPool implements ClaimSource {
+  #o: Required<JobPoolOptions>;
+  #commit: GroupCommit;
+  #clock: Clock;
+  #events: RuntimeEvents;
+  #log: Logger;
+  #supervisor: Supervisor;
+  #slots: Slot[] = [];
+  #seq = 0;
+  #maybeWork = true;
+  #accepting = true;
+  #ewmaMs = Number.POSITIVE_INFINITY;
+  #idleWaiters: (() => void)[] = [];
+  #byJobId = new Map<string, Slot>();
+
+  constructor(o: JobPoolOptions, deps: { commit: GroupCommit; clock: Clock; events: RuntimeEvents; logger: Logger; supervisor: Supervisor }) {
+    this.#o = { prefetch: 32, workerMemoryMb: 0, random: Math.random, ...o } as Required<JobPoolOptions>;
+    this.#commit = deps.commit;
+    this.#clock = deps.clock;
+    this.#events = deps.events;
+    this.#log = deps.logger;
+    this.#supervisor = deps.supervisor;
+    deps.commit.setClaimSource(this);
+  }
+
+  /** Starts the worker threads; resolves when each has loaded its job modules. */
+  async start(): Promise<void> {
+    for (let i = 1; i <= this.#o.workerCount; i++) {
+      const slot: Slot = {
+        id: `${this.#o.serverId}:worker-${i}`,
+        worker: null,
+        ready: false,
+        inflight: [],
+        shared: new Float64Array(new SharedArrayBuffer(SLOT_LENGTH * 8)),
+        timer: null,
+        timerAt: Infinity,
+        killed: null,
+        lastError: null,
+        readyWaiters: [],
+      };
+      this.#slots.push(slot);
+      this.#supervisor.supervise({
+        id: `job-worker-${i}`,
+        kind: "job-worker",
+        start: () => this.#startSlot(slot),
+        onExit: (info, expected) => this.#onExit(slot, info, expected),
+      });
+    }
+    await Promise.all(this.#slots.map((s) => (s.ready ? undefined : new Promise<void>((r) => s.readyWaiters.push(r)))));
+  }
+
+  /** New work may be claimable (local enqueue, promotion, recovery, another process). */
+  wake() {
+    this.#maybeWork = true;
+    this.#commit.poke();
+  }
+
+  /** Stops claiming; resolves when no job is in flight or after `graceMs`. */
+  async drain(graceMs: number): Promise<boolean> {
+    this.#accepting = false;
+    if (this.inflightCount() === 0) return true;
+    let timer: TimerHandle | null = null;
+    const idle = new Promise<boolean>((r) => this.#idleWaiters.push(() => r(true)));
+    const late = new Promise<boolean>((r) => (timer = this.#clock.setTimeout(() => r(false), graceMs)));
+    const done = await Promise.race([idle, late]);
+    if (timer) this.#clock.clearTimeout(timer);
+    return done;
+  }
+
+  inflightCount(): number {
+    return this.#slots.reduce((n, s) => n + s.inflight.length, 0);
+  }
+
+  /** Which jobs each worker holds, for the dashboard and health. */
+  snapshot() {
+    return this.#slots.map((s) => ({ workerId: s.id, ready: s.ready, jobs: s.inflight.map((f) => f.job.id), running: this.#running(s)?.job.id ?? null }));
+  }
+
+  /** Asks the worker running `jobId` to abort it (the job was deleted). */
+  cancel(jobId: string, reason: string) {
+    const slot = this.#byJobId.get(jobId);
+    if (slot?.worker) this.#send(slot, { t: "cancel", jobId, reason });
+  }
+
+  // ------------------------------------------------------------------ claim (called by the commit)
+
+  wantSlots(): ClaimRequest | null {
+    if (!this.#accepting || !this.#maybeWork) return null;
+    const depth = this.#ewmaMs < FAST_JOB_MS ? this.#o.prefetch : 1;
+    const want: string[] = [];
+    // Round-robin so every thread gets a share of a backlog.
+    for (let round = 0; round < depth; round++) {
+      for (const s of this.#slots) if (s.ready && s.inflight.length <= round) want.push(s.id);
+    }
+    if (!want.length) return null;
+    return { serverId: this.#o.serverId, slots: want, leaseUntil: this.#clock.now() + this.#o.leaseTtlMs };
+  }
+
+  claimed(jobs: ClaimedJob[], asked: number) {
+    if (jobs.length < asked) this.#maybeWork = false;
+    if (!jobs.length) return;
+    const now = this.#clock.now();
+    const bySlot = new Map<Slot, RunJob[]>();
+    for (const job of jobs) {
+      const slot = this.#slots.find((s) => s.id === job.workerId)!;
+      const entry: InFlight = { seq: ++this.#seq, job, type: this.#o.types.get(job.type), dispatchedAt: now };
+      this.#events.emit("job:processing", { jobId: job.id, type: job.type, attempt: job.attempt, workerId: job.workerId, latencyMs: now - job.createdAt });
+      if (!slot.ready || !slot.worker) {
+        // The thread died between claim and hand-over: the job never started.
+        this.#requeue(entry, "Requeued: its worker thread restarted before the job started");
+        continue;
+      }
+      slot.inflight.push(entry);
+      this.#byJobId.set(job.id, slot);
+      let list = bySlot.get(slot);
+      if (!list) bySlot.set(slot, (list = []));
+      list.push({ seq: entry.seq, jobId: job.id, type: job.type, args: job.args, attempt: job.attempt, scheduledFor: job.scheduledFor });
+    }
+    for (const [slot, list] of bySlot) {
+      this.#send(slot, { t: "run", jobs: list });
+      this.#armWatchdog(slot);
+    }
+    // A full batch means there may be more: ask again at the next turn.
+    if (jobs.length === asked) this.#commit.poke();
+  }
+
+  // ------------------------------------------------------------------ worker threads
+
+  #startSlot(slot: Slot): ActorInstance {
+    slot.ready = false;
+    slot.killed = null;
+    slot.lastError = null;
+    slot.shared[SLOT_SEQ] = -1;
+    const data: JobWorkerData = {
+      kind: "job-worker",
+      workerId: slot.id,
+      jobModules: this.#o.jobModules,
+      servicesModule: this.#o.servicesModule,
+      config: this.#o.workerConfig,
+      slot: slot.shared.buffer as SharedArrayBuffer,
+    };
+    const worker = startWorkerThread(this.#o.entryUrl, data, slot.id, this.#o.workerMemoryMb || undefined);
+    slot.worker = worker;
+    worker.on("message", (m: FromJobWorker) => this.#onMessage(slot, m));
+    worker.on("error", (err) => {
+      slot.lastError = { type: err.name, message: err.message, stack: err.stack ?? String(err) };
+    });
+    const exited = new Promise<ExitInfo>((resolve) => worker.once("exit", (code) => resolve({ code, error: slot.lastError })));
+    return {
+      exited,
+      stop: async () => {
+        await worker.terminate();
+      },
+    };
+  }
+
+  #send(slot: Slot, msg: ToJobWorker) {
+    slot.worker?.postMessage(msg);
+  }
+
+  #onMessage(slot: Slot, m: FromJobWorker) {
+    switch (m.t) {
+      case "ready":
+        slot.ready = true;
+        for (const w of slot.readyWaiters.splice(0)) w();
+        this.wake();
+        break;
+      case "done":
+        this.#onOutcomes(slot, m.outcomes);
+        break;
+      case "progress":
+        this.#commit.setProgress({ jobId: m.jobId, percent: m.percent, message: m.message });
+        this.#events.emit("job:progress", { jobId: m.jobId, percent: m.percent, message: m.message });
+        break;
+      case "log":
+        if (!m.jobId) this.#log.error(m.message);
+        else {
+          this.#commit.addLog({ jobId: m.jobId, at: m.at, level: m.level, message: m.message });
+          this.#events.emit("job:log", { jobId: m.jobId, at: m.at, level: m.level, message: m.message });
+        }
+        break;
+      case "rpc":
+        void this.#answerRpc(slot, m.id, m.method, m.args);
+        break;
+    }
+  }
+
+  async #answerRpc(slot: Slot, id: number, method: string, args: unknown[]) {
+    const fn = this.#o.rpc[method];
+    try {
+      if (!fn) throw new TypeError(`no runtime method "${method}" is available to workers`);
+      this.#send(slot, { t: "rpc-result", id, ok: true, value: await fn(...args) });
+    } catch (err) {
+      const e = err as Error;
+      this.#send(slot, { t: "rpc-result", id, ok: false, error: { type: e.name ?? "Error", message: e.message ?? String(err), stack: e.stack ?? "" } });
+    }
+  }
+
+  #onOutcomes(slot: Slot, outcomes: JobOutcome[]) {
+    for (const o of outcomes) {
+      const i = slot.inflight.findIndex((f) => f.seq === o.seq);
+      if (i < 0) continue;
+      const [entry] = slot.inflight.splice(i, 1);
+      this.#byJobId.delete(entry.job.id);
+      this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
+      if (o.ok) this.#succeed(entry, o);
+      else this.#fail(entry, o.error!, o.durationMs);
+    }
+    if (!slot.inflight.length) this.#disarmWatchdog(slot);
+    this.#afterSettle();
+  }
+
+  #afterSettle() {
+    if (this.#accepting) this.#commit.poke();
+    else if (this.inflightCount() === 0) for (const w of this.#idleWaiters.splice(0)) w();
+  }
+
+  #running(slot: Slot): InFlight | undefined {
+    const seq = slot.shared[SLOT_SEQ];
+    return seq >= 0 ? slot.inflight.find((f) => f.seq === seq) : undefined;
+  }
+
+  #onExit(slot: Slot, info: ExitInfo, expected: boolean) {
+    slot.ready = false;
+    slot.worker = null;
+    this.#disarmWatchdog(slot);
+    const running = this.#running(slot);
+    const held = slot.inflight.splice(0);
+    for (const entry of held) {
+      this.#byJobId.delete(entry.job.id);
+      if (expected) {
+        this.#requeue(entry, "Requeued: the server is shutting down");
+      } else if (entry === running) {
+        const error =
+          slot.killed?.seq === entry.seq
+            ? slot.killed.error
+            : infoOf(
+                new WorkerDiedError(
+                  info.error
+                    ? `The worker thread died while running the job: ${info.error.type}: ${info.error.message}`
+                    : `The worker thread exited with code ${info.code} while running the job`,
+                ),
+                info.error?.stack,
+              );
+        this.#fail(entry, error, this.#clock.now() - slot.shared[SLOT_STARTED_AT]);
+      } else {
+        // Not started, or finished without its outcome reaching us: run it again (at least once).
+        this.#requeue(entry, "Requeued: its worker thread died before the job started");
+      }
+    }
+    this.#afterSettle();
+  }
+
+  // ------------------------------------------------------------------ timeouts
+
+  #armWatchdog(slot: Slot) {
+    const entry = this.#running(slot) ?? slot.inflight[0];
+    if (!entry) return this.#disarmWatchdog(slot);
+    const started = this.#running(slot) === entry ? slot.shared[SLOT_STARTED_AT] : this.#clock.now();
+    const deadline = started + (entry.type?.timeoutMs ?? 30 * 60_000);
+    if (slot.timer && slot.timerAt <= deadline) return;
+    if (slot.timer) this.#clock.clearTimeout(slot.timer);
+    slot.timerAt = deadline;
+    slot.timer = this.#clock.setTimeout(() => this.#checkTimeout(slot), Math.max(0, deadline - this.#clock.now()));
+  }
+
+  #disarmWatchdog(slot: Slot) {
+    if (slot.timer) this.#clock.clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.timerAt = Infinity;
+  }
+
+  #checkTimeout(slot: Slot) {
+    slot.timer = null;
+    slot.timerAt = Infinity;
+    const entry = this.#running(slot);
+    if (entry) {
+      const timeoutMs = entry.type?.timeoutMs ?? 30 * 60_000;
+      if (this.#clock.now() - slot.shared[SLOT_STARTED_AT] >= timeoutMs) {
+        const err = new JobTimeoutError(`Job ran past its timeout of ${formatMs(timeoutMs)}; its worker thread was terminated`);
+        slot.killed = { seq: entry.seq, error: infoOf(err) };
+        this.#log.warn(`Job ${entry.job.id} (${entry.job.type}) timed out after ${formatMs(timeoutMs)}; terminating ${slot.id}`);
+        void slot.worker?.terminate();
+        return;
+      }
+    }
+    this.#armWatchdog(slot);
+  }
+
+  // ------------------------------------------------------------------ state changes
+
+  #fence(entry: InFlight) {
+    return { serverId: this.#o.serverId, attempt: entry.job.attempt };
+  }
+
+  #succeed(entry: InFlight, o: JobOutcome) {
+    this.#write(
+      { jobId: entry.job.id, from: ["Processing"], fence: this.#fence(entry), to: "Succeeded", reason: null, at: this.#clock.now(), result: o.result, durationMs: o.durationMs },
+      () => this.#events.emit("job:succeeded", { jobId: entry.job.id, type: entry.job.type, attempt: entry.job.attempt, durationMs: o.durationMs }),
+    );
+  }
+
+  #fail(entry: InFlight, error: ErrorInfo, durationMs: number) {
+    const now = this.#clock.now();
+    const policy = entry.type?.policy ?? { maxRetries: entry.job.maxRetries };
+    const decision = decideRetry({ ...policy, maxRetries: entry.job.maxRetries }, entry.job.attempt, error.type, error.message, this.#o.random);
+    let t: Transition;
+    let retryAt: number | null = null;
+    if (decision.retry) {
+      retryAt = now + decision.delayMs;
+      t = {
+        jobId: entry.job.id,
+        from: ["Processing"],
+        fence: this.#fence(entry),
+        to: decision.delayMs > 0 ? "Scheduled" : "Enqueued",
+        reason: decision.reason,
+        at: now,
+        via: [{ state: "Failed", reason: `An exception occurred during performance of the job: ${error.type}` }],
+        enqueueAt: retryAt,
+        error,
+        durationMs,
+      };
+    } else {
+      t = { jobId: entry.job.id, from: ["Processing"], fence: this.#fence(entry), to: "Failed", reason: decision.reason, at: now, error, durationMs };
+    }
+    this.#write(t, () => {
+      this.#events.emit("job:failed", { jobId: entry.job.id, type: entry.job.type, attempt: entry.job.attempt, error, retryAt, reason: decision.reason });
+      if (t.to === "Enqueued") this.wake();
+      if (t.to === "Scheduled") this.onScheduled?.(retryAt!);
+    });
+  }
+
+  #requeue(entry: InFlight, reason: string) {
+    this.#write({ jobId: entry.job.id, from: ["Processing"], fence: this.#fence(entry), to: "Enqueued", reason, at: this.#clock.now(), releaseAttempt: true }, () => {
+      this.#events.emit("job:requeued", { jobId: entry.job.id, reason });
+      this.wake();
+    });
+  }
+
+  /** Set by the runtime: a retry was scheduled at `at` (the scheduler re-arms its timer). */
+  onScheduled: ((at: number) => void) | null = null;
+
+  #write(transition: Transition, after: () => void) {
+    this.#commit.addTransition({
+      transition,
+      done: (applied) => applied && after(),
+      // The ledger is failing: keep the completion and try again; the job is still ours (lease).
+      failed: () => this.#write(transition, after),
+    });
+  }
+}
+
+function infoOf(err: Error, extraStack?: string): ErrorInfo {
+  return { type: err.name, message: err.message, stack: (err.stack ?? `${err.name}: ${err.message}`) + (extraStack ? `\n--- in the worker ---\n${extraStack}` : "") };
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

@@ -1,0 +1,157 @@
+// Inside a job worker thread: a mailbox of jobs run one at a time, in the order they arrived.
+//
+//   idle ──run──▶ running ──outcome──▶ (next in mailbox) … ──empty──▶ idle
+//
+// What runs right now is written to shared memory (seq, start time) so the main thread can tell
+// which job hangs — and terminate this thread — without a message this thread could never send.
+// Outcomes of fast jobs are sent in small batches: one message per job would cost the main thread
+// more than the jobs themselves.
+import { parentPort, workerData } from "node:worker_threads";
+import { setImmediate } from "node:timers";
+import { toErrorInfo } from "../../errors.ts";
+import type { JobContext, JobDefinition, JobModule } from "./job-definition.ts";
+import { type FromJobWorker, type JobOutcome, type JobWorkerData, type RunJob, SLOT_SEQ, SLOT_STARTED_AT, type ToJobWorker } from "./messages.ts";
+
+const data = workerData as JobWorkerData;
+const port = parentPort!;
+const slot = new Float64Array(data.slot);
+const now = () => performance.timeOrigin + performance.now();
+const send = (m: FromJobWorker) => port.postMessage(m);
+
+const MAX_BATCH = 64;
+const MAX_BATCH_AGE_MS = 1;
+
+const definitions = new Map<string, JobDefinition>();
+for (const url of data.jobModules) {
+  const mod = (await import(url)) as JobModule;
+  for (const def of mod.jobs) definitions.set(def.type, def);
+}
+
+const rpcWaiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let rpcSeq = 0;
+function rpc(method: string, ...args: unknown[]): Promise<unknown> {
+  const id = ++rpcSeq;
+  return new Promise((resolve, reject) => {
+    rpcWaiting.set(id, { resolve, reject });
+    send({ t: "rpc", id, method, args });
+  });
+}
+
+let services: unknown = undefined;
+let servicesError: Error | null = null;
+if (data.servicesModule) {
+  try {
+    const mod = (await import(data.servicesModule)) as { createServices(config: unknown, rpc: (method: string, ...args: unknown[]) => Promise<unknown>): Promise<unknown> };
+    services = await mod.createServices(data.config, rpc);
+  } catch (err) {
+    // A dependency that is down must not crash-loop the worker: jobs needing it fail and retry.
+    servicesError = err instanceof Error ? err : new Error(String(err));
+    // Only jobs that touch a service fail, with the reason; the rest run.
+    services = new Proxy({}, {
+      get() {
+        throw new Error(`Backing services could not be created in this worker: ${servicesError!.message}`, { cause: servicesError });
+      },
+    });
+  }
+}
+
+const mailbox: RunJob[] = [];
+const controllers = new Map<string, AbortController>();
+let outcomes: JobOutcome[] = [];
+let oldestOutcomeAt = 0;
+let flushQueued = false;
+let running = false;
+slot[SLOT_SEQ] = -1;
+
+function flush() {
+  flushQueued = false;
+  if (!outcomes.length) return;
+  send({ t: "done", outcomes });
+  outcomes = [];
+}
+
+function record(o: JobOutcome) {
+  if (!outcomes.length) oldestOutcomeAt = now();
+  outcomes.push(o);
+  if (outcomes.length >= MAX_BATCH) flush();
+  else if (!flushQueued) {
+    flushQueued = true;
+    setImmediate(flush); // runs as soon as the loop yields: at once for an idle worker
+  }
+}
+
+async function execute(job: RunJob): Promise<JobOutcome> {
+  const started = now();
+  const def = definitions.get(job.type);
+  const controller = new AbortController();
+  controllers.set(job.jobId, controller);
+  let lastPercent = -1;
+  const ctx: JobContext = {
+    jobId: job.jobId,
+    type: job.type,
+    args: job.args,
+    attempt: job.attempt,
+    signal: controller.signal,
+    scheduledFor: job.scheduledFor,
+    services,
+    progress(percent, message) {
+      const p = Math.max(0, Math.min(100, Number(percent) || 0));
+      if (p === lastPercent && message === undefined) return;
+      lastPercent = p;
+      send({ t: "progress", jobId: job.jobId, percent: p, message: message ?? null });
+    },
+    log(message, level = "info") {
+      send({ t: "log", jobId: job.jobId, at: now(), level, message: String(message) });
+    },
+  };
+  try {
+    if (!def) throw new TypeError(`No job type "${job.type}" is registered in this worker`);
+    const result = await def.run(ctx);
+    return { seq: job.seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs: now() - started };
+  } catch (err) {
+    return { seq: job.seq, jobId: job.jobId, ok: false, error: toErrorInfo(err), durationMs: now() - started };
+  } finally {
+    controllers.delete(job.jobId);
+  }
+}
+
+async function pump() {
+  if (running) return;
+  running = true;
+  while (mailbox.length) {
+    const job = mailbox.shift()!;
+    // Before a job that may run long, report what finished: a hang must not hold them back.
+    if (outcomes.length && now() - oldestOutcomeAt > MAX_BATCH_AGE_MS) flush();
+    slot[SLOT_STARTED_AT] = now();
+    slot[SLOT_SEQ] = job.seq;
+    const outcome = await execute(job);
+    slot[SLOT_SEQ] = -1;
+    record(outcome);
+  }
+  running = false;
+}
+
+port.on("message", (msg: ToJobWorker) => {
+  switch (msg.t) {
+    case "run":
+      for (const j of msg.jobs) mailbox.push(j);
+      void pump();
+      break;
+    case "cancel":
+      controllers.get(msg.jobId)?.abort(new Error(msg.reason));
+      break;
+    case "rpc-result": {
+      const w = rpcWaiting.get(msg.id);
+      rpcWaiting.delete(msg.id);
+      if (!w) break;
+      if (msg.ok) w.resolve(msg.value);
+      else w.reject(Object.assign(new Error(msg.error.message), { name: msg.error.type }));
+      break;
+    }
+  }
+});
+
+if (servicesError) {
+  send({ t: "log", jobId: "", at: now(), level: "error", message: `Services unavailable in ${data.workerId}: ${servicesError.message}` });
+}
+send({ t: "ready", types: [...definitions.keys()] });

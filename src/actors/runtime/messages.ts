@@ -1,0 +1,49 @@
+// Every message that crosses the thread boundary. Each carries what the receiver needs to act
+// without shared state; errors travel as data (ErrorInfo), never as thrown objects.
+import type { ErrorInfo } from "../../errors.ts";
+
+/** A job handed to a job worker's mailbox. `seq` orders the mailbox; the worker runs in seq order. */
+export interface RunJob {
+  seq: number;
+  jobId: string;
+  type: string;
+  args: unknown;
+  attempt: number;
+  scheduledFor: number | null;
+}
+
+export type ToJobWorker =
+  | { t: "run"; jobs: RunJob[] }
+  | { t: "cancel"; jobId: string; reason: string }
+  | { t: "rpc-result"; id: number; ok: true; value: unknown }
+  | { t: "rpc-result"; id: number; ok: false; error: ErrorInfo };
+
+export interface JobOutcome {
+  seq: number;
+  jobId: string;
+  ok: boolean;
+  result?: unknown;
+  error?: ErrorInfo;
+  durationMs: number;
+}
+
+export type FromJobWorker =
+  | { t: "ready"; types: string[] }
+  | { t: "done"; outcomes: JobOutcome[] }
+  | { t: "progress"; jobId: string; percent: number; message: string | null }
+  | { t: "log"; jobId: string; at: number; level: "debug" | "info" | "warn" | "error"; message: string }
+  | { t: "rpc"; id: number; method: string; args: unknown[] };
+
+/** Shared memory slot per job worker: what it runs right now, readable even when it hangs. */
+export const SLOT_SEQ = 0; // seq of the running job, -1 when idle
+export const SLOT_STARTED_AT = 1; // epoch ms when it started
+export const SLOT_LENGTH = 2;
+
+export interface JobWorkerData {
+  kind: "job-worker";
+  workerId: string;
+  jobModules: string[];
+  servicesModule: string | null;
+  config: unknown;
+  slot: SharedArrayBuffer;
+}

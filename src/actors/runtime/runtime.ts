@@ -1,0 +1,451 @@
+// The runtime: one server of the job system. It composes the ledger, the group commit, the job
+// worker pool (supervised actors in worker threads), the scheduler, the leader lease and the
+// maintenance beats (lease renewal, recovery of dead servers' jobs, retention), and is what the
+// HTTP API and the dashboard talk to.
+import { hostname } from "node:os";
+import process from "node:process";
+import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
+import type { Logger } from "../../logger.ts";
+import type { JobDetails, JobQuery, JobState, JobSummary, Ledger, MisfirePolicy, RecurringDefinition, RecurringJob } from "../../ledger/ledger.ts";
+import type { Clock, TimerHandle } from "./clock.ts";
+import { compileCron, nextAfter } from "./cron.ts";
+import { RuntimeEvents } from "./events.ts";
+import { GroupCommit } from "./group-commit.ts";
+import type { JobDefinition, JobModule } from "./job-definition.ts";
+import { JobPool, type JobType } from "./job-pool.ts";
+import { LeaderLease } from "./leader-lease.ts";
+import { resolveRetryPolicy } from "./retry-policy.ts";
+import { Scheduler } from "./scheduler.ts";
+import { type ActorSpec, Supervisor } from "./supervisor.ts";
+
+export interface RuntimeOptions {
+  ledger: Ledger;
+  clock: Clock;
+  logger: Logger;
+  workerCount: number;
+  leaseTtlMs: number;
+  defaultJobTimeoutMs: number;
+  /** Module URLs exporting `jobs`; loaded here for policies and in every worker thread. */
+  jobModules: string[];
+  /** Module URL exporting createServices(config, rpc), run once per worker thread. */
+  servicesModule?: string | null;
+  /** Passed to worker threads (must be structured-cloneable). */
+  workerConfig?: unknown;
+  entryUrl: string;
+  recurring?: (RecurringDefinition & { force?: boolean })[];
+  serverId?: string;
+  prefetch?: number;
+  workerMemoryMb?: number;
+  random?: () => number;
+  /** Extra supervised actors (background services). */
+  actors?: ActorSpec[];
+  /** Methods job code may call on the main thread (ctx services' proxies use them). */
+  rpc?: Record<string, (...args: unknown[]) => Promise<unknown>>;
+  /** How long a server may miss heartbeats before its row is removed. */
+  deadServerAfterMs?: number;
+}
+
+export interface EnqueueOptions {
+  /** Run after this delay (ms); absent or 0 = now. */
+  delayMs?: number;
+  /** Run at this instant (ms since epoch). */
+  at?: number;
+  reason?: string;
+  uniqueKey?: string;
+  recurringId?: string;
+  scheduledFor?: number;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+  state: "Enqueued" | "Scheduled";
+  enqueueAt: number | null;
+  created: boolean;
+}
+
+const RETENTION_SWEEP_MS = 60_000;
+
+export class Runtime {
+  readonly events = new RuntimeEvents();
+  readonly serverId: string;
+  readonly startedAt: number;
+  readonly ledger: Ledger;
+  #o: RuntimeOptions;
+  #clock: Clock;
+  #log: Logger;
+  #types = new Map<string, JobType>();
+  #commit: GroupCommit;
+  #supervisor: Supervisor;
+  #pool: JobPool;
+  #scheduler: Scheduler;
+  #lease: LeaderLease;
+  #timers = new Map<string, TimerHandle>();
+  #offExternal: (() => void) | null = null;
+  #stopping: Promise<void> | null = null;
+  #lastRetentionSweep = 0;
+
+  private constructor(o: RuntimeOptions, types: Map<string, JobType>) {
+    this.#o = o;
+    this.ledger = o.ledger;
+    this.#clock = o.clock;
+    this.#log = o.logger;
+    this.#types = types;
+    this.serverId = o.serverId ?? `${hostname()}:${process.pid}:${Math.floor(o.clock.now()).toString(36)}`;
+    this.startedAt = o.clock.now();
+    const deps = { ledger: o.ledger, clock: o.clock, events: this.events, logger: o.logger };
+    this.#commit = new GroupCommit(deps);
+    this.#supervisor = new Supervisor(deps);
+    this.#pool = new JobPool(
+      {
+        serverId: this.serverId,
+        workerCount: o.workerCount,
+        prefetch: o.prefetch,
+        leaseTtlMs: o.leaseTtlMs,
+        types,
+        entryUrl: o.entryUrl,
+        jobModules: o.jobModules,
+        servicesModule: o.servicesModule ?? null,
+        workerConfig: o.workerConfig ?? null,
+        workerMemoryMb: o.workerMemoryMb,
+        rpc: o.rpc ?? {},
+        random: o.random,
+      },
+      { ...deps, commit: this.#commit, supervisor: this.#supervisor },
+    );
+    this.#scheduler = new Scheduler({ ...deps, onWork: () => this.#pool.wake(), maxRetriesOf: (t) => this.#maxRetries(t) });
+    this.#pool.onScheduled = (at) => this.#scheduler.noteScheduled(at);
+    this.#lease = new LeaderLease(deps, {
+      name: "scheduler",
+      owner: this.serverId,
+      ttlMs: o.leaseTtlMs,
+      onChange: (leader) => this.#scheduler.setLeader(leader),
+    });
+  }
+
+  static async start(o: RuntimeOptions): Promise<Runtime> {
+    const types = new Map<string, JobType>();
+    for (const url of o.jobModules) {
+      const mod = (await import(url)) as JobModule;
+      for (const def of mod.jobs) {
+        types.set(def.type, { def, policy: resolveRetryPolicy(def.retry), timeoutMs: def.timeoutMs ?? o.defaultJobTimeoutMs });
+      }
+    }
+    const rt = new Runtime(o, types);
+    await rt.#start();
+    return rt;
+  }
+
+  async #start() {
+    const now = this.#clock.now();
+    await this.ledger.registerServer({
+      id: this.serverId,
+      hostname: hostname(),
+      pid: process.pid,
+      workerCount: this.#o.workerCount,
+      queues: ["default"],
+      startedAt: now,
+      heartbeatAt: now,
+      actors: [],
+    });
+    for (const def of this.#o.recurring ?? []) await this.#registerRecurring(def, now);
+    await this.#pool.start();
+    for (const spec of this.#o.actors ?? []) this.#supervisor.supervise(spec);
+    await this.#scheduler.start();
+    await this.#lease.start();
+    this.#offExternal = this.ledger.onExternalChange(() => {
+      // Another process committed: it may have enqueued work or edited a schedule.
+      this.#pool.wake();
+      void this.#scheduler.refreshDelayed();
+      void this.#scheduler.refreshRecurring();
+    });
+    this.#every("heartbeat", Math.max(50, Math.floor(this.#o.leaseTtlMs / 3)), () => this.#heartbeat());
+    this.#every("recovery", Math.max(50, Math.floor(this.#o.leaseTtlMs / 5)), () => this.#recover());
+    await this.#recover();
+    this.#log.info(`Hangfire Server started. Server ${this.serverId}, ${this.#o.workerCount} workers, job types: ${[...this.#types.keys()].join(", ")}`);
+  }
+
+  #every(name: string, ms: number, fn: () => Promise<void>) {
+    const beat = async () => {
+      if (this.#stopping) return;
+      try {
+        await fn();
+      } catch (err) {
+        this.#log.warn(`Runtime ${name} failed`, err);
+      }
+      if (!this.#stopping) this.#timers.set(name, this.#clock.setTimeout(() => void beat(), ms));
+    };
+    this.#timers.set(name, this.#clock.setTimeout(() => void beat(), ms));
+  }
+
+  async #heartbeat() {
+    const now = this.#clock.now();
+    await this.ledger.renewLeases(this.serverId, now, now + this.#o.leaseTtlMs);
+    const alive = await this.ledger.heartbeat(this.serverId, now, this.#supervisor.status());
+    if (!alive) {
+      // Removed as dead by another server (we were frozen): register again.
+      await this.ledger.registerServer({
+        id: this.serverId,
+        hostname: hostname(),
+        pid: process.pid,
+        workerCount: this.#o.workerCount,
+        queues: ["default"],
+        startedAt: this.startedAt,
+        heartbeatAt: now,
+        actors: this.#supervisor.status(),
+      });
+    }
+  }
+
+  async #recover() {
+    const now = this.#clock.now();
+    const ids = await this.ledger.recoverExpired(now, 1000);
+    if (ids.length) {
+      this.#log.warn(`Recovered ${ids.length} job(s) whose server stopped renewing their lease: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}`);
+      this.events.emit("lease:recovered", { jobIds: ids });
+      this.#pool.wake();
+    }
+    await this.ledger.removeDeadServers(now - (this.#o.deadServerAfterMs ?? Math.max(10 * this.#o.leaseTtlMs, 60_000)));
+    if (now - this.#lastRetentionSweep >= RETENTION_SWEEP_MS) {
+      this.#lastRetentionSweep = now;
+      await this.purgeExpired();
+    }
+  }
+
+  /** Deletes expired jobs in batches (also the cleanup job's work). Returns how many. */
+  async purgeExpired(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.ledger.purgeExpired(this.#clock.now(), 1000);
+      total += n;
+      if (n < 1000) return total;
+    }
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  jobType(type: string): JobDefinition | undefined {
+    return this.#types.get(type)?.def;
+  }
+
+  jobTypes(): string[] {
+    return [...this.#types.keys()];
+  }
+
+  #maxRetries(type: string): number {
+    return this.#types.get(type)?.policy.maxRetries ?? 10;
+  }
+
+  async enqueue(type: string, args: unknown = null, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+    if (this.#stopping) throw new ConflictError("the server is shutting down; no job can be created");
+    const t = this.#types.get(type);
+    if (!t) throw new ValidationError("type", `job type must be one of ${this.jobTypes().join(", ")}; got "${type}"`);
+    const validArgs = t.def.validate ? t.def.validate(args) : args;
+    const now = this.#clock.now();
+    const at = opts.at ?? (opts.delayMs ? now + opts.delayMs : null);
+    const scheduled = at !== null && at > now;
+    const [r] = await this.#commit.addJobs([
+      {
+        type,
+        args: validArgs,
+        queue: t.def.queue,
+        state: scheduled ? "Scheduled" : "Enqueued",
+        enqueueAt: scheduled ? at! : undefined,
+        reason: opts.reason ?? (scheduled ? "Scheduled" : "Enqueued"),
+        maxRetries: t.policy.maxRetries,
+        uniqueKey: opts.uniqueKey,
+        recurringId: opts.recurringId,
+        scheduledFor: opts.scheduledFor,
+      },
+    ]);
+    const state = scheduled ? "Scheduled" : "Enqueued";
+    if (r.created) {
+      this.events.emit("job:created", { jobId: r.id, type, state, enqueueAt: scheduled ? at : null });
+      if (scheduled) this.#scheduler.noteScheduled(at!);
+      else this.#pool.wake();
+    }
+    return { jobId: r.id, state, enqueueAt: scheduled ? at : null, created: r.created };
+  }
+
+  getJob(id: string): Promise<JobDetails | null> {
+    return this.ledger.getJob(id);
+  }
+
+  listJobs(q: JobQuery): Promise<JobSummary[]> {
+    return this.ledger.listJobs(q);
+  }
+
+  countByState(): Promise<Record<JobState, number>> {
+    return this.ledger.countByState();
+  }
+
+  /** Moves a job (any state but Processing on another server) back to Enqueued. */
+  async requeue(id: string, reason = "Requeued from the dashboard"): Promise<void> {
+    const job = await this.ledger.getJob(id);
+    if (!job) throw new NotFoundError("job", id);
+    const applied = await this.#transition({
+      jobId: id,
+      from: ["Scheduled", "Succeeded", "Failed", "Deleted", "Enqueued"],
+      to: "Enqueued",
+      reason,
+      at: this.#clock.now(),
+    });
+    if (!applied) throw new ConflictError(`job ${id} is ${job.state === "Processing" ? "running; delete it first or wait" : `in state ${job.state}`}`);
+    this.events.emit("job:requeued", { jobId: id, reason });
+    this.#pool.wake();
+  }
+
+  /** Deletes a job; a running one is asked to abort (its later outcome is ignored). */
+  async delete(id: string, reason = "Deleted from the dashboard"): Promise<void> {
+    const job = await this.ledger.getJob(id);
+    if (!job) throw new NotFoundError("job", id);
+    const applied = await this.#transition({
+      jobId: id,
+      from: ["Enqueued", "Scheduled", "Processing", "Failed", "Succeeded"],
+      to: "Deleted",
+      reason,
+      at: this.#clock.now(),
+    });
+    if (!applied) throw new ConflictError(`job ${id} is already ${job.state}`);
+    if (job.state === "Processing") this.#pool.cancel(id, reason);
+    this.events.emit("job:deleted", { jobId: id, reason });
+  }
+
+  #transition(transition: Parameters<GroupCommit["addTransition"]>[0]["transition"]): Promise<boolean> {
+    return new Promise((resolve, reject) => this.#commit.addTransition({ transition, done: resolve, failed: reject }));
+  }
+
+  // ---------------------------------------------------------------- recurring jobs
+
+  async #registerRecurring(def: RecurringDefinition & { force?: boolean }, now: number) {
+    const cron = compileCron(def.cron, def.timeZone);
+    const existing = await this.ledger.getRecurring(def.id);
+    const keep = !!existing && !def.force;
+    const changed = existing && (existing.cron !== def.cron || existing.timeZone !== def.timeZone);
+    await this.ledger.upsertRecurring(def, now, def.enabled === false ? null : nextAfter(cron, now), keep);
+    if (existing && !keep && !changed) {
+      // Same schedule forced again: keep the pending instant so a restart never skips a tick.
+      await this.ledger.updateRecurring(def.id, { nextExecution: existing.nextExecution }, now);
+    }
+  }
+
+  listRecurring(): Promise<RecurringJob[]> {
+    return this.ledger.listRecurring();
+  }
+
+  async getRecurring(id: string): Promise<RecurringJob> {
+    const r = await this.ledger.getRecurring(id);
+    if (!r) throw new NotFoundError("recurring job", id);
+    return r;
+  }
+
+  /** Runs a recurring job now, outside its schedule (Hangfire's "Trigger now"). */
+  async triggerRecurring(id: string): Promise<EnqueueResult> {
+    if (this.#stopping) throw new ConflictError("the server is shutting down; no job can be created");
+    for (let tries = 0; tries < 5; tries++) {
+      const rec = await this.getRecurring(id);
+      const now = this.#clock.now();
+      const fired = await this.ledger.fireRecurring(
+        {
+          id,
+          expectNext: rec.nextExecution,
+          jobs: [
+            {
+              type: rec.type,
+              args: rec.args,
+              queue: rec.queue,
+              state: "Enqueued",
+              reason: "Triggered using recurring job manager",
+              maxRetries: this.#maxRetries(rec.type),
+              recurringId: id,
+              scheduledFor: Math.floor(now),
+            },
+          ],
+          lastExecution: Math.floor(now),
+          nextExecution: rec.nextExecution,
+        },
+        now,
+      );
+      if (!fired) continue; // the scheduler moved this job's next instant meanwhile: read again
+      const jobId = fired.jobIds[0];
+      this.events.emit("job:created", { jobId, type: rec.type, state: "Enqueued", enqueueAt: null });
+      this.#pool.wake();
+      return { jobId, state: "Enqueued", enqueueAt: null, created: true };
+    }
+    throw new ConflictError(`recurring job ${id} kept changing while it was being triggered; try again`);
+  }
+
+  async setRecurringEnabled(id: string, enabled: boolean): Promise<RecurringJob> {
+    const rec = await this.getRecurring(id);
+    const now = this.#clock.now();
+    // Enabling starts from now: what was missed while disabled is not backfilled.
+    const next = enabled ? nextAfter(compileCron(rec.cron, rec.timeZone), now) : null;
+    const out = (await this.ledger.updateRecurring(id, { enabled, nextExecution: next }, now))!;
+    await this.#scheduler.refreshRecurring();
+    return out;
+  }
+
+  async updateRecurring(id: string, patch: { cron?: string; timeZone?: string; misfire?: MisfirePolicy }): Promise<RecurringJob> {
+    const rec = await this.getRecurring(id);
+    const cronText = patch.cron ?? rec.cron;
+    const zone = patch.timeZone ?? rec.timeZone;
+    const cron = compileCron(cronText, zone); // throws ValidationError naming cron or timeZone
+    if (patch.misfire && !["relaxed", "strict", "ignorable"].includes(patch.misfire)) {
+      throw new ValidationError("misfire", `misfire must be relaxed, strict or ignorable; got "${patch.misfire}"`);
+    }
+    const now = this.#clock.now();
+    const out = (await this.ledger.updateRecurring(
+      id,
+      { cron: cronText, timeZone: zone, misfire: patch.misfire, nextExecution: rec.enabled ? nextAfter(cron, now) : null, error: null },
+      now,
+    ))!;
+    await this.#scheduler.refreshRecurring();
+    return out;
+  }
+
+  // ---------------------------------------------------------------- status and shutdown
+
+  get isLeader(): boolean {
+    return this.#lease.isLeader;
+  }
+
+  actors() {
+    return this.#supervisor.status();
+  }
+
+  workers() {
+    return this.#pool.snapshot();
+  }
+
+  commitStats() {
+    return { ...this.#commit.stats };
+  }
+
+  /** Resolves when every write queued so far is durable (tests, benchmarks). */
+  settle(): Promise<void> {
+    return this.#commit.settle();
+  }
+
+  /**
+   * Graceful stop: take no new work, let running jobs finish within `graceMs`, requeue the rest,
+   * release the scheduler lease, deregister, close nothing that we did not open.
+   */
+  stop(graceMs = 25_000): Promise<void> {
+    if (this.#stopping) return this.#stopping;
+    this.#stopping = (async () => {
+      this.#log.info(`Hangfire Server stopping (grace ${graceMs} ms)`);
+      for (const t of this.#timers.values()) this.#clock.clearTimeout(t);
+      this.#timers.clear();
+      this.#offExternal?.();
+      this.#scheduler.stop();
+      await this.#lease.stop();
+      const drained = await this.#pool.drain(graceMs);
+      if (!drained) this.#log.warn(`Jobs still running after ${graceMs} ms are requeued`);
+      await this.#supervisor.stopAll();
+      await this.#commit.settle();
+      this.#commit.close();
+      await this.ledger.removeServer(this.serverId);
+      this.#log.info("Hangfire Server stopped");
+    })();
+    return this.#stopping;
+  }
+}

@@ -1,0 +1,196 @@
+// Time-driven work, with a timer to the next due instant instead of a polling loop:
+// - delayed jobs (and retries): Scheduled → Enqueued at their time, on every server (promotion is
+//   an idempotent guarded update, so several servers doing it is harmless);
+// - recurring jobs: only on the leader; each tick's jobs carry the unique key
+//   "recurring:<id>:<instant>" so a tick fired twice (two leaders for a moment) creates one job.
+// Changes (a new delayed job, an edited recurring job, another process's commit) re-arm the timers.
+import type { Logger } from "../../logger.ts";
+import type { Ledger, RecurringJob } from "../../ledger/ledger.ts";
+import type { Clock, TimerHandle } from "./clock.ts";
+import { compileCron, dueOccurrences, nextAfter } from "./cron.ts";
+import type { RuntimeEvents } from "./events.ts";
+
+const PROMOTE_BATCH = 1000;
+
+export interface SchedulerDeps {
+  ledger: Ledger;
+  clock: Clock;
+  events: RuntimeEvents;
+  logger: Logger;
+  /** Jobs became Enqueued. */
+  onWork: () => void;
+  /** maxRetries for jobs created by recurring ticks, by job type. */
+  maxRetriesOf: (type: string) => number;
+}
+
+export class Scheduler {
+  #d: SchedulerDeps;
+  #delayTimer: TimerHandle | null = null;
+  #delayAt = Infinity;
+  #cronTimer: TimerHandle | null = null;
+  #cronAt = Infinity;
+  #leader = false;
+  #stopped = false;
+  #busy: Promise<void> = Promise.resolve();
+
+  constructor(deps: SchedulerDeps) {
+    this.#d = deps;
+  }
+
+  async start(): Promise<void> {
+    await this.refreshDelayed();
+  }
+
+  stop() {
+    this.#stopped = true;
+    this.#clearDelay();
+    this.#clearCron();
+  }
+
+  /** Serialises timer work so a tick and a refresh never interleave. */
+  #serial(fn: () => Promise<void>): Promise<void> {
+    const run = this.#busy.then(fn, fn).catch((err) => this.#d.logger.error("Scheduler pass failed", err));
+    this.#busy = run;
+    return run;
+  }
+
+  // ---------------------------------------------------------------- delayed jobs
+
+  /** A job was scheduled for `at`: wake at that instant if it is sooner than what we wait for. */
+  noteScheduled(at: number) {
+    if (at < this.#delayAt) this.#armDelay(at);
+  }
+
+  refreshDelayed(): Promise<void> {
+    return this.#serial(async () => {
+      const next = await this.#d.ledger.nextScheduledAt();
+      if (next === null) this.#clearDelay();
+      else this.#armDelay(next);
+    });
+  }
+
+  #armDelay(at: number) {
+    if (this.#stopped) return;
+    this.#clearDelay();
+    this.#delayAt = at;
+    this.#delayTimer = this.#d.clock.setTimeout(() => {
+      this.#delayTimer = null;
+      this.#delayAt = Infinity;
+      void this.#promote();
+    }, Math.max(0, at - this.#d.clock.now()));
+  }
+
+  #clearDelay() {
+    if (this.#delayTimer) this.#d.clock.clearTimeout(this.#delayTimer);
+    this.#delayTimer = null;
+    this.#delayAt = Infinity;
+  }
+
+  #promote(): Promise<void> {
+    return this.#serial(async () => {
+      let total = 0;
+      for (;;) {
+        const n = await this.#d.ledger.promoteDue(this.#d.clock.now(), PROMOTE_BATCH);
+        total += n;
+        if (n < PROMOTE_BATCH) break;
+      }
+      if (total) {
+        this.#d.events.emit("scheduled:promoted", { count: total });
+        this.#d.onWork();
+      }
+      const next = await this.#d.ledger.nextScheduledAt();
+      if (next !== null) this.#armDelay(next);
+    });
+  }
+
+  // ---------------------------------------------------------------- recurring jobs
+
+  setLeader(leader: boolean) {
+    this.#leader = leader;
+    if (leader) void this.refreshRecurring();
+    else this.#clearCron();
+  }
+
+  /** Re-reads recurring jobs (after an edit or another process's change) and re-arms the timer. */
+  refreshRecurring(): Promise<void> {
+    if (!this.#leader || this.#stopped) return Promise.resolve();
+    return this.#serial(() => this.#tick(false));
+  }
+
+  #armCron(at: number) {
+    if (this.#stopped || !this.#leader) return;
+    if (this.#cronTimer && this.#cronAt === at) return;
+    this.#clearCron();
+    this.#cronAt = at;
+    this.#cronTimer = this.#d.clock.setTimeout(() => {
+      this.#cronTimer = null;
+      this.#cronAt = Infinity;
+      void this.#serial(() => this.#tick(true));
+    }, Math.max(0, at - this.#d.clock.now()));
+  }
+
+  #clearCron() {
+    if (this.#cronTimer) this.#d.clock.clearTimeout(this.#cronTimer);
+    this.#cronTimer = null;
+    this.#cronAt = Infinity;
+  }
+
+  async #tick(_fromTimer: boolean) {
+    if (!this.#leader || this.#stopped) return;
+    const now = this.#d.clock.now();
+    let earliest = Infinity;
+    for (const rec of await this.#d.ledger.listRecurring()) {
+      if (!rec.enabled) continue;
+      const next = await this.#fireIfDue(rec, now);
+      if (next !== null && next < earliest) earliest = next;
+    }
+    if (earliest < Infinity) this.#armCron(earliest);
+    else this.#clearCron();
+  }
+
+  /** Fires what is due for one recurring job; returns its next instant. */
+  async #fireIfDue(rec: RecurringJob, now: number): Promise<number | null> {
+    let cron;
+    try {
+      cron = compileCron(rec.cron, rec.timeZone);
+    } catch (err) {
+      // A bad stored expression disables that job with its error shown, not the scheduler.
+      await this.#d.ledger.updateRecurring(rec.id, { nextExecution: null, error: (err as Error).message }, now);
+      return null;
+    }
+    if (rec.nextExecution === null) {
+      const next = nextAfter(cron, now);
+      await this.#d.ledger.updateRecurring(rec.id, { nextExecution: next, error: null }, now);
+      return next;
+    }
+    if (rec.nextExecution > now) return rec.nextExecution;
+    const from = Math.max(rec.lastExecution ?? -Infinity, rec.nextExecution - 1);
+    const { runs, next } = dueOccurrences(cron, from, now, rec.misfire);
+    const maxRetries = this.#d.maxRetriesOf(rec.type);
+    const fired = await this.#d.ledger.fireRecurring(
+      {
+        id: rec.id,
+        expectNext: rec.nextExecution,
+        jobs: runs.map((instant) => ({
+          type: rec.type,
+          args: rec.args,
+          queue: rec.queue,
+          state: "Enqueued" as const,
+          reason: "Triggered by recurring job scheduler",
+          maxRetries,
+          uniqueKey: `recurring:${rec.id}:${instant}`,
+          recurringId: rec.id,
+          scheduledFor: instant,
+        })),
+        lastExecution: runs.at(-1) ?? rec.lastExecution ?? now,
+        nextExecution: next,
+      },
+      now,
+    );
+    if (fired && runs.length) {
+      this.#d.events.emit("recurring:fired", { recurringId: rec.id, instants: runs, jobIds: fired.jobIds, latenessMs: now - runs.at(-1)! });
+      if (fired.created) this.#d.onWork();
+    }
+    return next;
+  }
+}

@@ -1,0 +1,665 @@
+// The embedded ledger: one SQLite file in WAL mode, shared safely by several processes
+// (BEGIN IMMEDIATE serialises writers; busy_timeout absorbs contention). Hand-written SQL on
+// prepared statements: this is the runtime's hot path, measured in npm run bench; the schema and
+// migrations come from drizzle (db/ledger).
+import type { Clock, TimerHandle } from "../actors/runtime/clock.ts";
+import type { ErrorInfo } from "../errors.ts";
+import { projectPath } from "../paths.ts";
+import { migrateSqlite } from "../sqlite/migrate.ts";
+import { type Database, openDatabase, type SqlValue } from "../sqlite/sqlite.ts";
+import type {
+  ClaimedJob,
+  JobDetails,
+  JobQuery,
+  JobState,
+  JobSummary,
+  LeaseState,
+  Ledger,
+  NewJob,
+  RecurringDefinition,
+  RecurringFire,
+  RecurringJob,
+  RecurringPatch,
+  ServerInfo,
+  Transition,
+  WriteBatch,
+  WriteResult,
+} from "./ledger.ts";
+import { JOB_STATES } from "./ledger.ts";
+import { statCounterDeltas } from "./stat-counters.ts";
+
+export interface SqliteLedgerOptions {
+  path: string;
+  clock: Clock;
+  /** Succeeded and Deleted jobs expire this long after finishing. */
+  retentionMs: number;
+  /** How often to look for commits by other processes (PRAGMA data_version; no disk read). */
+  externalChangePollMs?: number;
+}
+
+type Row = Record<string, unknown>;
+
+const SUMMARY_COLUMNS = `id, type, queue, state, reason, attempt, max_retries, created_at, updated_at, enqueue_at,
+  started_at, finished_at, server_id, worker_id, lease_until, recurring_id, scheduled_for, progress,
+  progress_message, error_type, error_message, error_stack, duration_ms, latency_ms, expires_at`;
+
+export class SqliteLedger implements Ledger {
+  readonly kind = "sqlite" as const;
+  #db: Database;
+  #opts: Required<SqliteLedgerOptions>;
+  #listeners = new Set<() => void>();
+  #pollTimer: TimerHandle | null = null;
+  #dataVersion = 0;
+  #closed = false;
+
+  private constructor(db: Database, opts: Required<SqliteLedgerOptions>) {
+    this.#db = db;
+    this.#opts = opts;
+  }
+
+  static async open(options: SqliteLedgerOptions): Promise<SqliteLedger> {
+    const db = await openDatabase(options.path);
+    const ledger = new SqliteLedger(db, { externalChangePollMs: 100, ...options });
+    await ledger.migrate();
+    return ledger;
+  }
+
+  migrate(): Promise<void> {
+    migrateSqlite(this.#db, projectPath("db", "ledger", "migrations", "sqlite"));
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      if (this.#pollTimer) this.#opts.clock.clearTimeout(this.#pollTimer);
+      this.#listeners.clear();
+      this.#db.close();
+    }
+    return Promise.resolve();
+  }
+
+  ping(): Promise<void> {
+    this.#db.prepare("SELECT 1").get();
+    return Promise.resolve();
+  }
+
+  // ---------------------------------------------------------------- group commit
+
+  write(batch: WriteBatch): Promise<WriteResult> {
+    try {
+      return Promise.resolve(this.#db.transaction(() => this.#writeInTx(batch)));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #writeInTx(batch: WriteBatch): WriteResult {
+    const now = batch.now;
+    const result: WriteResult = { jobs: [], applied: [], claimed: [] };
+    for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(job, now));
+    const finished: { to: JobState; at: number }[] = [];
+    for (const t of batch.transitions ?? []) {
+      const ok = this.#applyTransition(t);
+      result.applied.push(ok);
+      if (ok) {
+        for (const v of t.via ?? []) finished.push({ to: v.state, at: t.at });
+        finished.push({ to: t.to, at: t.at });
+      }
+    }
+    if (finished.length) this.#incrementInTx(statCounterDeltas(finished));
+    if (batch.progress?.length) {
+      const st = this.#db.prepare("UPDATE jobs SET progress = ?, progress_message = ? WHERE id = ? AND state = 'Processing'");
+      for (const p of batch.progress) st.run(p.percent, p.message, Number(p.jobId));
+    }
+    if (batch.logs?.length) {
+      const st = this.#db.prepare("INSERT INTO job_logs (job_id, at, level, message) VALUES (?, ?, ?, ?)");
+      for (const l of batch.logs) st.run(Number(l.jobId), Math.round(l.at), l.level, l.message);
+    }
+    if (batch.claim && batch.claim.slots.length) result.claimed = this.#claimInTx(batch.claim, now);
+    return result;
+  }
+
+  #insertJob(job: NewJob, now: number): { id: string; created: boolean } {
+    const at = Math.round(now);
+    const r = this.#db
+      .prepare(
+        `INSERT INTO jobs (type, queue, args, state, reason, max_retries, created_at, updated_at, enqueue_at,
+           enqueued_at, unique_key, recurring_id, scheduled_for)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING`,
+      )
+      .run(
+        job.type,
+        job.queue ?? "default",
+        JSON.stringify(job.args ?? null),
+        job.state,
+        job.reason,
+        job.maxRetries,
+        at,
+        at,
+        job.state === "Scheduled" ? Math.round(job.enqueueAt ?? at) : null,
+        job.state === "Enqueued" ? at : null,
+        job.uniqueKey ?? null,
+        job.recurringId ?? null,
+        job.scheduledFor ?? null,
+      );
+    if (r.changes === 0) {
+      const existing = this.#db.prepare("SELECT id FROM jobs WHERE unique_key = ?").get<{ id: number }>(job.uniqueKey!);
+      return { id: String(existing!.id), created: false };
+    }
+    const data = job.state === "Scheduled" ? { enqueueAt: job.enqueueAt } : { queue: job.queue ?? "default" };
+    this.#history(r.lastInsertRowid, job.state, job.reason, at, data);
+    return { id: String(r.lastInsertRowid), created: true };
+  }
+
+  #history(jobId: number, state: JobState, reason: string | null, at: number, data?: Record<string, unknown> | null) {
+    this.#db
+      .prepare("INSERT INTO job_states (job_id, state, reason, at, data) VALUES (?, ?, ?, ?, ?)")
+      .run(jobId, state, reason, Math.round(at), data ? JSON.stringify(data) : null);
+  }
+
+  #applyTransition(t: Transition): boolean {
+    const id = Number(t.jobId);
+    const at = Math.round(t.at);
+    const { set, params } = this.#setClause(t, at);
+    const guard = `state IN (${t.from.map(() => "?").join(", ")})` + (t.fence ? " AND server_id = ? AND attempt = ?" : "");
+    const guardParams: SqlValue[] = [...t.from];
+    if (t.fence) guardParams.push(t.fence.serverId, t.fence.attempt);
+    const r = this.#db
+      .prepare(`UPDATE jobs SET state = ?, reason = ?, updated_at = ?, ${set} WHERE id = ? AND ${guard}`)
+      .run(t.to, t.reason, at, ...params, id, ...guardParams);
+    if (r.changes === 0) return false;
+    for (const v of t.via ?? []) {
+      const data = v.state === "Failed" && t.error ? { ...v.data, error: t.error } : v.data;
+      this.#history(id, v.state, v.reason, at, data);
+    }
+    this.#history(id, t.to, t.reason, at, this.#stateData(t));
+    return true;
+  }
+
+  #stateData(t: Transition): Record<string, unknown> | null {
+    const d: Record<string, unknown> = { ...t.data };
+    if (t.enqueueAt !== undefined) d.enqueueAt = t.enqueueAt;
+    if (t.durationMs !== undefined) d.durationMs = t.durationMs;
+    if (t.to === "Failed" && t.error) d.error = t.error;
+    return Object.keys(d).length ? d : null;
+  }
+
+  /** Columns each target state sets; the rest stay as they were (errors stay visible on retry). */
+  #setClause(t: Transition, at: number): { set: string; params: SqlValue[] } {
+    const retention = t.expiresAt === undefined ? at + this.#opts.retentionMs : t.expiresAt;
+    const err = (e: ErrorInfo | undefined): SqlValue[] => [e?.type ?? null, e?.message ?? null, e?.stack ?? null];
+    switch (t.to) {
+      case "Enqueued":
+        return {
+          set:
+            "enqueued_at = ?, enqueue_at = NULL, server_id = NULL, worker_id = NULL, lease_until = NULL, expires_at = NULL, finished_at = NULL" +
+            (t.releaseAttempt ? ", attempt = MAX(attempt - 1, 0)" : ""),
+          params: [at],
+        };
+      case "Scheduled": {
+        const viaError = t.error && t.via?.some((v) => v.state === "Failed");
+        return {
+          set:
+            "enqueue_at = ?, server_id = NULL, worker_id = NULL, lease_until = NULL, expires_at = NULL" +
+            (viaError ? ", error_type = ?, error_message = ?, error_stack = ?" : ""),
+          params: viaError ? [Math.round(t.enqueueAt ?? at), ...err(t.error)] : [Math.round(t.enqueueAt ?? at)],
+        };
+      }
+      case "Succeeded":
+        return {
+          set: "finished_at = ?, result = ?, duration_ms = ?, lease_until = NULL, expires_at = ?, progress = COALESCE(progress, 100)",
+          params: [at, t.result === undefined ? null : safeJson(t.result), t.durationMs ?? null, retention],
+        };
+      case "Failed":
+        return {
+          set: "finished_at = ?, error_type = ?, error_message = ?, error_stack = ?, duration_ms = COALESCE(?, duration_ms), lease_until = NULL, expires_at = ?",
+          params: [at, ...err(t.error), t.durationMs ?? null, t.expiresAt === undefined ? null : t.expiresAt],
+        };
+      case "Deleted":
+        return { set: "finished_at = ?, lease_until = NULL, enqueue_at = NULL, expires_at = ?", params: [at, retention] };
+      case "Processing":
+        throw new Error("Processing is entered by claim(), not by a transition");
+    }
+  }
+
+  #claimInTx(claim: WriteBatch["claim"] & object, now: number): ClaimedJob[] {
+    const at = Math.round(now);
+    const queues = claim.queues?.length ? claim.queues : null;
+    const ids = this.#db
+      .prepare(
+        queues
+          ? `SELECT id FROM jobs WHERE state = 'Enqueued' AND queue IN (${queues.map(() => "?").join(", ")}) ORDER BY id LIMIT ?`
+          : "SELECT id FROM jobs WHERE state = 'Enqueued' ORDER BY id LIMIT ?",
+      )
+      .values(...(queues ?? []), claim.slots.length) as [number][];
+    if (!ids.length) return [];
+    const take = this.#db.prepare(
+      `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = attempt + 1, server_id = ?, worker_id = ?,
+         lease_until = ?, started_at = ?, updated_at = ?, latency_ms = ? - created_at, progress = NULL, progress_message = NULL
+       WHERE id = ? AND state = 'Enqueued'
+       RETURNING type, args, attempt, max_retries, created_at, recurring_id, scheduled_for`,
+    );
+    const out: ClaimedJob[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i][0];
+      const workerId = claim.slots[i];
+      const row = take.get<Row>(claim.serverId, workerId, Math.round(claim.leaseUntil), at, at, at, id);
+      if (!row) continue;
+      this.#history(id, "Processing", null, at, { serverId: claim.serverId, workerId });
+      out.push({
+        id: String(id),
+        type: row.type as string,
+        args: JSON.parse(row.args as string),
+        attempt: row.attempt as number,
+        maxRetries: row.max_retries as number,
+        createdAt: row.created_at as number,
+        workerId,
+        recurringId: (row.recurring_id as string | null) ?? null,
+        scheduledFor: (row.scheduled_for as number | null) ?? null,
+      });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  getJob(id: string): Promise<JobDetails | null> {
+    const n = toId(id);
+    if (n === null) return Promise.resolve(null);
+    const row = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS}, args, result FROM jobs WHERE id = ?`).get<Row>(n);
+    if (!row) return Promise.resolve(null);
+    const history = this.#db
+      .prepare("SELECT state, reason, at, data FROM job_states WHERE job_id = ? ORDER BY id")
+      .all<Row>(n)
+      .map((h) => ({
+        state: h.state as JobState,
+        reason: (h.reason as string | null) ?? null,
+        at: h.at as number,
+        data: h.data ? JSON.parse(h.data as string) : null,
+      }));
+    // The newest 1,000 lines: a chatty job must not make its page unreadable or slow.
+    const logs = this.#db
+      .prepare("SELECT at, level, message FROM (SELECT id, at, level, message FROM job_logs WHERE job_id = ? ORDER BY id DESC LIMIT 1000) ORDER BY id")
+      .all<{ at: number; level: string; message: string }>(n);
+    return Promise.resolve({
+      ...toSummary(row),
+      args: JSON.parse(row.args as string),
+      result: row.result == null ? null : JSON.parse(row.result as string),
+      history,
+      logs,
+    });
+  }
+
+  listJobs(query: JobQuery): Promise<JobSummary[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (query.state) (where.push("state = ?"), params.push(query.state));
+    if (query.type) (where.push("type = ?"), params.push(query.type));
+    if (query.before !== undefined) {
+      const b = toId(query.before);
+      if (b !== null) (where.push("id < ?"), params.push(b));
+    }
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
+      const exact = toId(query.q);
+      where.push(
+        `(${exact !== null ? "id = ? OR " : ""}type LIKE ? ESCAPE '\\' OR args LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\')`,
+      );
+      if (exact !== null) params.push(exact);
+      params.push(like, like, like, like);
+    }
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM jobs ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`;
+    return Promise.resolve(this.#db.prepare(sql).all<Row>(...params, query.limit).map(toSummary));
+  }
+
+  countByState(): Promise<Record<JobState, number>> {
+    const out = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
+    for (const r of this.#db.prepare("SELECT state, n FROM state_counts").all<{ state: JobState; n: number }>()) out[r.state] = r.n;
+    return Promise.resolve(out);
+  }
+
+  // ---------------------------------------------------------------- delayed jobs, leases of jobs
+
+  promoteDue(now: number, limit: number): Promise<number> {
+    const at = Math.round(now);
+    return Promise.resolve(
+      this.#db.transaction(() => {
+        const ids = this.#db
+          .prepare("SELECT id FROM jobs WHERE state = 'Scheduled' AND enqueue_at <= ? ORDER BY enqueue_at, id LIMIT ?")
+          .values(at, limit) as [number][];
+        let n = 0;
+        for (const [id] of ids) {
+          if (this.#applyTransition({ jobId: String(id), from: ["Scheduled"], to: "Enqueued", reason: "Triggered by DelayedJobScheduler", at })) n++;
+        }
+        return n;
+      }),
+    );
+  }
+
+  nextScheduledAt(): Promise<number | null> {
+    const r = this.#db.prepare("SELECT MIN(enqueue_at) AS at FROM jobs WHERE state = 'Scheduled'").get<{ at: number | null }>();
+    return Promise.resolve(r?.at ?? null);
+  }
+
+  recoverExpired(now: number, limit: number): Promise<string[]> {
+    const at = Math.round(now);
+    return Promise.resolve(
+      this.#db.transaction(() => {
+        const rows = this.#db
+          .prepare("SELECT id, attempt, max_retries, server_id FROM jobs WHERE state = 'Processing' AND lease_until < ? LIMIT ?")
+          .all<{ id: number; attempt: number; max_retries: number; server_id: string }>(at, limit);
+        const out: string[] = [];
+        for (const r of rows) {
+          const why = `Lease expired: server ${r.server_id} stopped renewing it (process killed or frozen)`;
+          const spent = r.attempt > r.max_retries;
+          const ok = this.#applyTransition({
+            jobId: String(r.id),
+            from: ["Processing"],
+            to: spent ? "Failed" : "Enqueued",
+            reason: spent ? `${why}; no retries left` : `Requeued. ${why}`,
+            at,
+            error: spent ? { type: "LeaseExpiredError", message: why, stack: `LeaseExpiredError: ${why}` } : undefined,
+          });
+          if (ok) out.push(String(r.id));
+        }
+        return out;
+      }),
+    );
+  }
+
+  renewLeases(serverId: string, now: number, leaseUntil: number): Promise<number> {
+    const r = this.#db
+      .prepare("UPDATE jobs SET lease_until = ? WHERE server_id = ? AND state = 'Processing'")
+      .run(Math.round(leaseUntil), serverId);
+    void now;
+    return Promise.resolve(r.changes);
+  }
+
+  // ---------------------------------------------------------------- recurring jobs
+
+  upsertRecurring(def: RecurringDefinition, now: number, nextExecution: number | null, keepUserChanges: boolean): Promise<void> {
+    const at = Math.round(now);
+    // keepUserChanges: a restart must not undo a cron, zone or enabled flag changed through the API.
+    this.#db
+      .prepare(
+        `INSERT INTO recurring_jobs (id, name, type, args, cron, time_zone, misfire, enabled, queue, created_at, updated_at, next_execution)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, args = excluded.args,
+           queue = excluded.queue, updated_at = excluded.updated_at` +
+          (keepUserChanges
+            ? ""
+            : `, cron = excluded.cron, time_zone = excluded.time_zone, misfire = excluded.misfire,
+           enabled = excluded.enabled, next_execution = excluded.next_execution`),
+      )
+      .run(
+        def.id,
+        def.name,
+        def.type,
+        JSON.stringify(def.args ?? null),
+        def.cron,
+        def.timeZone,
+        def.misfire,
+        def.enabled === false ? 0 : 1,
+        def.queue ?? "default",
+        at,
+        at,
+        nextExecution,
+      );
+    return Promise.resolve();
+  }
+
+  listRecurring(): Promise<RecurringJob[]> {
+    return Promise.resolve(this.#db.prepare(RECURRING_SELECT + " ORDER BY r.created_at, r.id").all<Row>().map(toRecurring));
+  }
+
+  getRecurring(id: string): Promise<RecurringJob | null> {
+    const row = this.#db.prepare(RECURRING_SELECT + " WHERE r.id = ?").get<Row>(id);
+    return Promise.resolve(row ? toRecurring(row) : null);
+  }
+
+  updateRecurring(id: string, patch: RecurringPatch, now: number): Promise<RecurringJob | null> {
+    const cols: Record<string, SqlValue | undefined> = {
+      cron: patch.cron,
+      time_zone: patch.timeZone,
+      misfire: patch.misfire,
+      enabled: patch.enabled === undefined ? undefined : patch.enabled ? 1 : 0,
+      name: patch.name,
+      args: patch.args === undefined ? undefined : JSON.stringify(patch.args),
+      next_execution: patch.nextExecution,
+      error: patch.error,
+    };
+    const entries = Object.entries(cols).filter(([, v]) => v !== undefined) as [string, SqlValue][];
+    const set = [...entries.map(([k]) => `${k} = ?`), "updated_at = ?"].join(", ");
+    const r = this.#db.prepare(`UPDATE recurring_jobs SET ${set} WHERE id = ?`).run(...entries.map(([, v]) => v), Math.round(now), id);
+    return r.changes ? this.getRecurring(id) : Promise.resolve(null);
+  }
+
+  removeRecurring(id: string): Promise<boolean> {
+    return Promise.resolve(this.#db.prepare("DELETE FROM recurring_jobs WHERE id = ?").run(id).changes > 0);
+  }
+
+  fireRecurring(fire: RecurringFire, now: number): Promise<{ jobIds: string[]; created: number } | null> {
+    return Promise.resolve(
+      this.#db.transaction(() => {
+        const row = this.#db.prepare("SELECT next_execution FROM recurring_jobs WHERE id = ?").get<{ next_execution: number | null }>(fire.id);
+        if (!row || row.next_execution !== fire.expectNext) return null;
+        const made = fire.jobs.map((j) => this.#insertJob(j, now));
+        const last = made.at(-1);
+        this.#db
+          .prepare(
+            "UPDATE recurring_jobs SET last_execution = ?, next_execution = ?, last_job_id = COALESCE(?, last_job_id), error = NULL, updated_at = ? WHERE id = ?",
+          )
+          .run(fire.lastExecution, fire.nextExecution, last ? Number(last.id) : null, Math.round(now), fire.id);
+        return { jobIds: made.map((m) => m.id), created: made.filter((m) => m.created).length };
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- servers and leases
+
+  registerServer(s: ServerInfo): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO servers (id, hostname, pid, worker_count, queues, started_at, heartbeat_at, actors) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, actors = excluded.actors`,
+      )
+      .run(s.id, s.hostname, s.pid, s.workerCount, JSON.stringify(s.queues), Math.round(s.startedAt), Math.round(s.heartbeatAt), JSON.stringify(s.actors));
+    return Promise.resolve();
+  }
+
+  heartbeat(serverId: string, now: number, actors: unknown[]): Promise<boolean> {
+    const r = this.#db.prepare("UPDATE servers SET heartbeat_at = ?, actors = ? WHERE id = ?").run(Math.round(now), JSON.stringify(actors), serverId);
+    return Promise.resolve(r.changes > 0);
+  }
+
+  removeServer(serverId: string): Promise<void> {
+    this.#db.prepare("DELETE FROM servers WHERE id = ?").run(serverId);
+    return Promise.resolve();
+  }
+
+  listServers(): Promise<ServerInfo[]> {
+    const rows = this.#db.prepare("SELECT * FROM servers ORDER BY started_at").all<Row>();
+    return Promise.resolve(
+      rows.map((r) => ({
+        id: r.id as string,
+        hostname: r.hostname as string,
+        pid: r.pid as number,
+        workerCount: r.worker_count as number,
+        queues: JSON.parse(r.queues as string),
+        startedAt: r.started_at as number,
+        heartbeatAt: r.heartbeat_at as number,
+        actors: JSON.parse(r.actors as string),
+      })),
+    );
+  }
+
+  removeDeadServers(before: number): Promise<string[]> {
+    const rows = this.#db.prepare("DELETE FROM servers WHERE heartbeat_at < ? RETURNING id").all<{ id: string }>(Math.round(before));
+    return Promise.resolve(rows.map((r) => r.id));
+  }
+
+  acquireLease(name: string, owner: string, now: number, ttlMs: number): Promise<LeaseState> {
+    const at = Math.round(now);
+    return Promise.resolve(
+      this.#db.transaction(() => {
+        this.#db
+          .prepare(
+            `INSERT INTO leases (name, owner, expires_at, token) VALUES (?, ?, ?, 1)
+             ON CONFLICT (name) DO UPDATE SET
+               token = CASE WHEN leases.owner = excluded.owner THEN leases.token ELSE leases.token + 1 END,
+               owner = excluded.owner, expires_at = excluded.expires_at
+             WHERE leases.owner = excluded.owner OR leases.expires_at <= ?`,
+          )
+          .run(name, owner, at + ttlMs, at);
+        return this.#lease(name)!;
+      }),
+    );
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    this.#db.prepare("UPDATE leases SET expires_at = 0 WHERE name = ? AND owner = ?").run(name, owner);
+    return Promise.resolve();
+  }
+
+  getLease(name: string): Promise<LeaseState | null> {
+    return Promise.resolve(this.#lease(name));
+  }
+
+  #lease(name: string): LeaseState | null {
+    const r = this.#db.prepare("SELECT name, owner, expires_at, token FROM leases WHERE name = ?").get<Row>(name);
+    return r ? { name: r.name as string, owner: r.owner as string, expiresAt: r.expires_at as number, token: r.token as number } : null;
+  }
+
+  // ---------------------------------------------------------------- counters and retention
+
+  incrementCounters(deltas: { key: string; delta: number; expiresAt: number | null }[]): Promise<void> {
+    this.#db.transaction(() => this.#incrementInTx(deltas));
+    return Promise.resolve();
+  }
+
+  #incrementInTx(deltas: { key: string; delta: number; expiresAt: number | null }[]) {
+    const st = this.#db.prepare(
+      `INSERT INTO counters (key, value, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = value + excluded.value, expires_at = excluded.expires_at`,
+    );
+    for (const d of deltas) st.run(d.key, d.delta, d.expiresAt);
+  }
+
+  readCounters(keys: string[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
+    // Chunks keep the statement under SQLite's variable limit for week/day graphs.
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const rows = this.#db
+        .prepare(`SELECT key, value FROM counters WHERE key IN (${chunk.map(() => "?").join(", ")})`)
+        .all<{ key: string; value: number }>(...chunk);
+      for (const r of rows) out[r.key] = r.value;
+    }
+    return Promise.resolve(out);
+  }
+
+  purgeExpired(now: number, limit: number): Promise<number> {
+    const at = Math.round(now);
+    return Promise.resolve(
+      this.#db.transaction(() => {
+        const ids = this.#db.prepare("SELECT id FROM jobs WHERE expires_at < ? LIMIT ?").values(at, limit) as [number][];
+        const del = [
+          this.#db.prepare("DELETE FROM job_states WHERE job_id = ?"),
+          this.#db.prepare("DELETE FROM job_logs WHERE job_id = ?"),
+          this.#db.prepare("DELETE FROM jobs WHERE id = ?"),
+        ];
+        for (const [id] of ids) for (const st of del) st.run(id);
+        this.#db.prepare("DELETE FROM counters WHERE expires_at < ?").run(at);
+        return ids.length;
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- other processes
+
+  onExternalChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    if (!this.#pollTimer) this.#pollDataVersion();
+    return () => this.#listeners.delete(listener);
+  }
+
+  // PRAGMA data_version changes only when another connection commits: reading it is a look at
+  // shared memory, so a 100 ms beat costs nothing while it lets a second process see new work.
+  #pollDataVersion = () => {
+    if (this.#closed || !this.#listeners.size) {
+      this.#pollTimer = null;
+      return;
+    }
+    const v = (this.#db.prepare("PRAGMA data_version").get<{ data_version: number }>()?.data_version ?? 0) as number;
+    if (this.#dataVersion && v !== this.#dataVersion) for (const l of this.#listeners) l();
+    this.#dataVersion = v;
+    this.#pollTimer = this.#opts.clock.setTimeout(this.#pollDataVersion, this.#opts.externalChangePollMs);
+  };
+}
+
+const RECURRING_SELECT = `SELECT r.*, j.state AS last_job_state FROM recurring_jobs r LEFT JOIN jobs j ON j.id = r.last_job_id`;
+
+function toId(s: string): number | null {
+  return /^\d{1,15}$/.test(s) ? Number(s) : null;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? "null";
+  } catch {
+    return JSON.stringify("Can not serialize the return value");
+  }
+}
+
+function toSummary(r: Row): JobSummary {
+  return {
+    id: String(r.id),
+    type: r.type as string,
+    queue: r.queue as string,
+    state: r.state as JobState,
+    reason: (r.reason as string | null) ?? null,
+    attempt: r.attempt as number,
+    maxRetries: r.max_retries as number,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    enqueueAt: (r.enqueue_at as number | null) ?? null,
+    startedAt: (r.started_at as number | null) ?? null,
+    finishedAt: (r.finished_at as number | null) ?? null,
+    serverId: (r.server_id as string | null) ?? null,
+    workerId: (r.worker_id as string | null) ?? null,
+    leaseUntil: (r.lease_until as number | null) ?? null,
+    recurringId: (r.recurring_id as string | null) ?? null,
+    scheduledFor: (r.scheduled_for as number | null) ?? null,
+    progress: (r.progress as number | null) ?? null,
+    progressMessage: (r.progress_message as string | null) ?? null,
+    error: r.error_type
+      ? { type: r.error_type as string, message: (r.error_message as string) ?? "", stack: (r.error_stack as string) ?? "" }
+      : null,
+    durationMs: (r.duration_ms as number | null) ?? null,
+    latencyMs: (r.latency_ms as number | null) ?? null,
+    expiresAt: (r.expires_at as number | null) ?? null,
+  };
+}
+
+function toRecurring(r: Row): RecurringJob {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    type: r.type as string,
+    args: JSON.parse(r.args as string),
+    cron: r.cron as string,
+    timeZone: r.time_zone as string,
+    misfire: r.misfire as RecurringJob["misfire"],
+    enabled: r.enabled === 1,
+    queue: r.queue as string,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    lastExecution: (r.last_execution as number | null) ?? null,
+    nextExecution: (r.next_execution as number | null) ?? null,
+    lastJobId: r.last_job_id == null ? null : String(r.last_job_id),
+    lastJobState: (r.last_job_state as JobState | null) ?? null,
+    error: (r.error as string | null) ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+// Statistics counters, as Hangfire keeps them: all-time totals, per day (kept a month), per hour
+// (kept two days), plus per second (kept an hour) for the dashboard's realtime graph.
+import type { JobState } from "./ledger.ts";
+
+const COUNTED: ReadonlySet<JobState> = new Set(["Succeeded", "Failed", "Deleted"]);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export type CounterDelta = { key: string; delta: number; expiresAt: number | null };
+
+export function dayKey(state: string, at: number): string {
+  return `stats:${state.toLowerCase()}:${new Date(at).toISOString().slice(0, 10)}`;
+}
+
+export function hourKey(state: string, at: number): string {
+  return `stats:${state.toLowerCase()}:${new Date(at).toISOString().slice(0, 13).replace("T", "-")}`;
+}
+
+export function secondKey(state: string, at: number): string {
+  return `stats:${state.toLowerCase()}:s:${Math.floor(at / 1000)}`;
+}
+
+export function totalKey(state: string): string {
+  return `stats:${state.toLowerCase()}`;
+}
+
+/** Aggregates finished transitions into one delta per counter key. */
+export function statCounterDeltas(events: { to: JobState; at: number }[]): CounterDelta[] {
+  const map = new Map<string, CounterDelta>();
+  const add = (key: string, expiresAt: number | null) => {
+    const d = map.get(key);
+    if (d) d.delta++;
+    else map.set(key, { key, delta: 1, expiresAt });
+  };
+  for (const e of events) {
+    if (!COUNTED.has(e.to)) continue;
+    add(totalKey(e.to), null);
+    add(dayKey(e.to, e.at), e.at + 31 * DAY);
+    add(hourKey(e.to, e.at), e.at + 2 * DAY);
+    add(secondKey(e.to, e.at), e.at + HOUR);
+  }
+  return [...map.values()];
+}

@@ -1,0 +1,24 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { startRuntime } from "../../helpers/runtime-harness.ts";
+
+test("an enqueued job runs in a worker thread and its success is recorded with history", async () => {
+  const h = await startRuntime();
+  try {
+    const done = h.rt.events.waitFor("job:succeeded");
+    const { jobId, state } = await h.rt.enqueue("echo", { hello: "world" });
+    assert.is(state, "Enqueued");
+    const ev = await done;
+    assert.is(ev.jobId, jobId);
+    await h.rt.settle();
+    const job = (await h.rt.getJob(jobId))!;
+    assert.is(job.state, "Succeeded");
+    assert.equal(job.result, { args: { hello: "world" }, attempt: 1 });
+    assert.equal(job.history.map((s) => s.state), ["Enqueued", "Processing", "Succeeded"]);
+    assert.ok(job.expiresAt! > job.finishedAt!);
+  } finally {
+    await h.close();
+  }
+});
+
+test.run();
