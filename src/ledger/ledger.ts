@@ -80,7 +80,7 @@ export interface ClaimedJob {
   scheduledFor: number | null;
 }
 
-/** Everything one group commit writes. Applied in this order, atomically. */
+/** Everything one group commit writes, atomically: jobs, progress, logs, transitions, then the claim. */
 export interface WriteBatch {
   now: number;
   jobs?: NewJob[];

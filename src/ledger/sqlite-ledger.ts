@@ -98,6 +98,15 @@ export class SqliteLedger implements Ledger {
     const now = batch.now;
     const result: WriteResult = { jobs: [], applied: [], claimed: [] };
     for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(job, now));
+    // Progress and logs first: a job's last report and its completion often share a commit.
+    if (batch.progress?.length) {
+      const st = this.#db.prepare("UPDATE jobs SET progress = ?, progress_message = ? WHERE id = ? AND state = 'Processing'");
+      for (const p of batch.progress) st.run(p.percent, p.message, Number(p.jobId));
+    }
+    if (batch.logs?.length) {
+      const st = this.#db.prepare("INSERT INTO job_logs (job_id, at, level, message) VALUES (?, ?, ?, ?)");
+      for (const l of batch.logs) st.run(Number(l.jobId), Math.round(l.at), l.level, l.message);
+    }
     const finished: { to: JobState; at: number }[] = [];
     for (const t of batch.transitions ?? []) {
       const ok = this.#applyTransition(t);
@@ -108,14 +117,6 @@ export class SqliteLedger implements Ledger {
       }
     }
     if (finished.length) this.#incrementInTx(statCounterDeltas(finished));
-    if (batch.progress?.length) {
-      const st = this.#db.prepare("UPDATE jobs SET progress = ?, progress_message = ? WHERE id = ? AND state = 'Processing'");
-      for (const p of batch.progress) st.run(p.percent, p.message, Number(p.jobId));
-    }
-    if (batch.logs?.length) {
-      const st = this.#db.prepare("INSERT INTO job_logs (job_id, at, level, message) VALUES (?, ?, ?, ?)");
-      for (const l of batch.logs) st.run(Number(l.jobId), Math.round(l.at), l.level, l.message);
-    }
     if (batch.claim && batch.claim.slots.length) result.claimed = this.#claimInTx(batch.claim, now);
     return result;
   }
@@ -363,6 +364,7 @@ export class SqliteLedger implements Ledger {
             error: spent ? { type: "LeaseExpiredError", message: why, stack: `LeaseExpiredError: ${why}` } : undefined,
           });
           if (ok) out.push(String(r.id));
+          if (ok && spent) this.#incrementInTx(statCounterDeltas([{ to: "Failed", at }]));
         }
         return out;
       }),

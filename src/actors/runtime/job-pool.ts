@@ -83,7 +83,7 @@ export class JobPool implements ClaimSource {
   #byJobId = new Map<string, Slot>();
 
   constructor(o: JobPoolOptions, deps: { commit: GroupCommit; clock: Clock; events: RuntimeEvents; logger: Logger; supervisor: Supervisor }) {
-    this.#o = { prefetch: 32, workerMemoryMb: 0, random: Math.random, ...o } as Required<JobPoolOptions>;
+    this.#o = { ...o, prefetch: o.prefetch ?? 32, workerMemoryMb: o.workerMemoryMb ?? 0, random: o.random ?? Math.random };
     this.#commit = deps.commit;
     this.#clock = deps.clock;
     this.#events = deps.events;

@@ -1,0 +1,199 @@
+// Real worker threads misbehaving: each test checks the job's fate in the ledger and that the
+// worker actor came back.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { startRuntime, type Harness } from "../../helpers/runtime-harness.ts";
+
+async function finalState(h: Harness, jobId: string, state: "Succeeded" | "Failed") {
+  await h.rt.events.waitFor(state === "Succeeded" ? "job:succeeded" : "job:failed", (e) => e.jobId === jobId && (state === "Succeeded" || (e as { retryAt: number | null }).retryAt === null), 20_000);
+  await h.rt.settle();
+  return (await h.rt.getJob(jobId))!;
+}
+
+test("a job that throws is retried on its policy until it succeeds, with every failure in its history", async () => {
+  const h = await startRuntime();
+  try {
+    const { jobId } = await h.rt.enqueue("flaky", { failTimes: 2 });
+    const job = await finalState(h, jobId, "Succeeded");
+    assert.equal(job.result, { succeededOnAttempt: 3 });
+    assert.is(job.attempt, 3);
+    const states = job.history.map((s) => s.state);
+    assert.equal(states, ["Enqueued", "Processing", "Failed", "Enqueued", "Processing", "Failed", "Enqueued", "Processing", "Succeeded"]);
+    const retry = job.history[3];
+    assert.match(retry.reason!, /^Retry attempt 1 of 3: flaky failure on attempt 1/);
+    assert.is((job.history[2].data as { error: { type: string } }).error.type, "Error");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a job whose retries run out stays Failed with its exception type, message and stack", async () => {
+  const h = await startRuntime();
+  try {
+    const { jobId } = await h.rt.enqueue("always-fails");
+    const job = await finalState(h, jobId, "Failed");
+    assert.is(job.state, "Failed");
+    assert.is(job.attempt, 3);
+    assert.is(job.error!.type, "RangeError");
+    assert.is(job.error!.message, "this job always fails");
+    assert.match(job.error!.stack, /test-jobs\.ts/);
+    assert.is(job.expiresAt, null, "failed jobs never expire");
+    assert.match(job.reason!, /Exceeded the maximum number of retry attempts \(2\)/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("the default policy schedules the first retry 15 to 44 seconds later, as Hangfire does", async () => {
+  const h = await startRuntime();
+  try {
+    const failed = h.rt.events.waitFor("job:failed");
+    const { jobId } = await h.rt.enqueue("default-retry-fails");
+    const ev = await failed;
+    await h.rt.settle();
+    const job = (await h.rt.getJob(jobId))!;
+    assert.is(job.state, "Scheduled");
+    const delayS = (job.enqueueAt! - job.updatedAt) / 1000;
+    assert.ok(delayS >= 15 && delayS <= 44, `delay ${delayS}s`);
+    assert.match(ev.reason, /^Retry attempt 1 of 10: fails with the default policy$/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("an UnrecoverableError fails the job at once without retries", async () => {
+  const h = await startRuntime();
+  try {
+    const { jobId } = await h.rt.enqueue("unrecoverable");
+    const job = await finalState(h, jobId, "Failed");
+    assert.is(job.attempt, 1);
+    assert.is(job.error!.type, "UnrecoverableError");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a worker that calls process.exit fails its job with WorkerDiedError, is restarted, and the retry succeeds", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  try {
+    const restarted = h.rt.events.waitFor("actor:state", (e) => e.actorId === "job-worker-1" && e.state === "restarting");
+    const { jobId } = await h.rt.enqueue("exits");
+    await restarted;
+    const job = await finalState(h, jobId, "Succeeded");
+    assert.is(job.result, "survived");
+    const failed = job.history.find((s) => s.state === "Failed")!;
+    assert.is((failed.data as { error: { type: string; message: string } }).error.type, "WorkerDiedError");
+    assert.match((failed.data as { error: { message: string } }).error.message, /exited with code 3/);
+    assert.is(h.rt.actors().find((a) => a.id === "job-worker-1")!.restarts, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+test("an uncaught exception in a worker thread fails the job with that error and the worker comes back", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  try {
+    const { jobId } = await h.rt.enqueue("throws-uncaught");
+    const job = await finalState(h, jobId, "Succeeded");
+    const failed = job.history.find((s) => s.state === "Failed")!;
+    const err = (failed.data as { error: { type: string; message: string } }).error;
+    assert.is(err.type, "WorkerDiedError");
+    assert.match(err.message, /TypeError: uncaught in a timer/);
+    assert.is(h.rt.actors()[0].state, "running");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a job that hangs is stopped at its timeout by terminating its thread, and other workers keep going", async () => {
+  const h = await startRuntime({ workerCount: 2 });
+  try {
+    const { jobId } = await h.rt.enqueue("hangs");
+    const { jobId: other } = await h.rt.enqueue("echo", { n: 1 });
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === other);
+    const job = await finalState(h, jobId, "Succeeded");
+    assert.is(job.result, "finished on retry");
+    const failed = job.history.find((s) => s.state === "Failed")!;
+    const err = (failed.data as { error: { type: string; message: string } }).error;
+    assert.is(err.type, "JobTimeoutError");
+    assert.match(err.message, /timeout of 300 ms/);
+    assert.ok(h.logs.lines().some((l) => /timed out after 300 ms; terminating/.test(l)));
+  } finally {
+    await h.close();
+  }
+});
+
+test("a job that runs out of memory kills only its own thread and fails", async () => {
+  const h = await startRuntime({ workerCount: 1, workerMemoryMb: 48 });
+  try {
+    const { jobId } = await h.rt.enqueue("eats-memory");
+    const job = await finalState(h, jobId, "Failed");
+    assert.is(job.error!.type, "WorkerDiedError");
+    assert.match(job.error!.message, /ERR_WORKER_OUT_OF_MEMORY|out of memory/i);
+    const after = await h.rt.enqueue("echo", { ok: true });
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === after.jobId);
+  } finally {
+    await h.close();
+  }
+});
+
+test("deleting a running job aborts it through its signal and its late outcome is ignored", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  try {
+    const processing = h.rt.events.waitFor("job:processing");
+    const { jobId } = await h.rt.enqueue("abortable");
+    await processing;
+    await h.rt.delete(jobId, "Deleted by a test");
+    const next = await h.rt.enqueue("echo", { after: "abort" });
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === next.jobId);
+    await h.rt.settle();
+    const job = (await h.rt.getJob(jobId))!;
+    assert.is(job.state, "Deleted");
+    assert.is(job.history.at(-1)!.state, "Deleted");
+  } finally {
+    await h.close();
+  }
+});
+
+test("progress and log lines reported by a job are stored for its page", async () => {
+  const h = await startRuntime();
+  try {
+    const seen: number[] = [];
+    h.rt.events.on("job:progress", (e) => seen.push(e.percent));
+    const { jobId } = await h.rt.enqueue("long-with-progress", { ms: 200 });
+    const job = await finalState(h, jobId, "Succeeded");
+    assert.is(job.progress, 100);
+    assert.is(job.progressMessage, "step 10 of 10");
+    assert.is(job.logs.length, 10);
+    assert.is(job.logs[0].message, "finished step 1");
+    assert.equal(seen.slice(0, 3), [10, 20, 30]);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a graceful stop lets a running job finish within the grace period", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  const processing = h.rt.events.waitFor("job:processing");
+  const { jobId } = await h.rt.enqueue("sleeps", { ms: 300 });
+  await processing;
+  await h.rt.stop(5_000);
+  const job = (await h.ledger.getJob(jobId))!;
+  assert.is(job.state, "Succeeded");
+  await h.close();
+});
+
+test("a graceful stop requeues a job still running when the grace period ends", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  const processing = h.rt.events.waitFor("job:processing");
+  const { jobId } = await h.rt.enqueue("sleeps", { ms: 5_000 });
+  await processing;
+  await h.rt.stop(200);
+  const job = (await h.ledger.getJob(jobId))!;
+  assert.is(job.state, "Enqueued");
+  assert.is(job.attempt, 0, "the interrupted attempt is given back");
+  assert.match(job.reason!, /shutting down/);
+  await h.close();
+});
+
+test.run();
