@@ -13,3 +13,6 @@ export function moduleUrl(srcPath: string, distName: string): string {
 
 export const JOB_WORKER_ENTRY = () => moduleUrl("actors/runtime/job-worker-entry", "job-worker");
 export const SERVICE_WORKER_ENTRY = () => moduleUrl("actors/runtime/service-worker-entry", "service-worker");
+export const JOBS_MODULE = () => moduleUrl("actors/jobs/registry", "jobs");
+export const SERVICES_MODULE = () => moduleUrl("actors/services/registry", "services");
+export const WORKER_SERVICES_MODULE = () => moduleUrl("actors/worker-services", "worker-services");
