@@ -88,16 +88,31 @@ export class SqliteLedger implements Ledger {
 
   write(batch: WriteBatch): Promise<WriteResult> {
     try {
-      return Promise.resolve(this.#db.transaction(() => this.#writeInTx(batch)));
+      return Promise.resolve(this.#tx((tx) => this.#writeInTx(tx, batch)));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  #writeInTx(batch: WriteBatch): WriteResult {
+  /**
+   * One transaction. History rows and state-count deltas are collected while it runs and written
+   * at its end with multi-row statements: per-row statements are what the hot path pays for.
+   */
+  #tx<T>(fn: (tx: TxWork) => T): T {
+    return this.#db.transaction(() => {
+      const tx: TxWork = { history: [], counts: new Map(), finished: [] };
+      const out = fn(tx);
+      this.#flushHistory(tx.history);
+      for (const [state, delta] of tx.counts) if (delta) this.#db.prepare("UPDATE state_counts SET n = n + ? WHERE state = ?").run(delta, state);
+      if (tx.finished.length) this.#incrementInTx(statCounterDeltas(tx.finished));
+      return out;
+    });
+  }
+
+  #writeInTx(tx: TxWork, batch: WriteBatch): WriteResult {
     const now = batch.now;
     const result: WriteResult = { jobs: [], applied: [], claimed: [] };
-    for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(job, now));
+    for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(tx, job, now));
     // Progress and logs first: a job's last report and its completion often share a commit.
     if (batch.progress?.length) {
       const st = this.#db.prepare("UPDATE jobs SET progress = ?, progress_message = ? WHERE id = ? AND state = 'Processing'");
@@ -107,21 +122,19 @@ export class SqliteLedger implements Ledger {
       const st = this.#db.prepare("INSERT INTO job_logs (job_id, at, level, message) VALUES (?, ?, ?, ?)");
       for (const l of batch.logs) st.run(Number(l.jobId), Math.round(l.at), l.level, l.message);
     }
-    const finished: { to: JobState; at: number }[] = [];
-    for (const t of batch.transitions ?? []) {
-      const ok = this.#applyTransition(t);
-      result.applied.push(ok);
-      if (ok) {
-        for (const v of t.via ?? []) finished.push({ to: v.state, at: t.at });
-        finished.push({ to: t.to, at: t.at });
-      }
-    }
-    if (finished.length) this.#incrementInTx(statCounterDeltas(finished));
-    if (batch.claim && batch.claim.slots.length) result.claimed = this.#claimInTx(batch.claim, now);
+    const transitions = batch.transitions ?? [];
+    result.applied = new Array(transitions.length).fill(false);
+    const fast: number[] = [];
+    transitions.forEach((t, i) => {
+      if (isPlainSuccess(t)) fast.push(i);
+      else result.applied[i] = this.#applyTransition(tx, t);
+    });
+    if (fast.length) this.#completeSuccesses(tx, transitions, fast, result.applied);
+    if (batch.claim && batch.claim.slots.length) result.claimed = this.#claimInTx(tx, batch.claim, now);
     return result;
   }
 
-  #insertJob(job: NewJob, now: number): { id: string; created: boolean } {
+  #insertJob(tx: TxWork, job: NewJob, now: number): { id: string; created: boolean } {
     const at = Math.round(now);
     const r = this.#db
       .prepare(
@@ -149,33 +162,92 @@ export class SqliteLedger implements Ledger {
       const existing = this.#db.prepare("SELECT id FROM jobs WHERE unique_key = ?").get<{ id: number }>(job.uniqueKey!);
       return { id: String(existing!.id), created: false };
     }
-    const data = job.state === "Scheduled" ? { enqueueAt: job.enqueueAt } : { queue: job.queue ?? "default" };
-    this.#history(r.lastInsertRowid, job.state, job.reason, at, data);
+    count(tx, job.state, 1);
+    const data = job.state === "Scheduled" ? { enqueueAt: job.enqueueAt } : null;
+    tx.history.push([r.lastInsertRowid, job.state, job.reason, at, data ? JSON.stringify(data) : null]);
     return { id: String(r.lastInsertRowid), created: true };
   }
 
-  #history(jobId: number, state: JobState, reason: string | null, at: number, data?: Record<string, unknown> | null) {
-    this.#db
-      .prepare("INSERT INTO job_states (job_id, state, reason, at, data) VALUES (?, ?, ?, ?, ?)")
-      .run(jobId, state, reason, Math.round(at), data ? JSON.stringify(data) : null);
+  #flushHistory(rows: HistoryRow[]) {
+    let i = 0;
+    for (const size of [256, 64, 16, 4, 1]) {
+      if (rows.length - i < size) continue;
+      const st = this.#db.prepare(`INSERT INTO job_states (job_id, state, reason, at, data) VALUES ${Array(size).fill("(?, ?, ?, ?, ?)").join(", ")}`);
+      while (rows.length - i >= size) {
+        st.run(...rows.slice(i, i + size).flat());
+        i += size;
+      }
+    }
   }
 
-  #applyTransition(t: Transition): boolean {
+  /** Processing → Succeeded for many jobs in one statement, each fenced by server and attempt. */
+  #completeSuccesses(tx: TxWork, transitions: Transition[], indexes: number[], applied: boolean[]) {
+    const byId = new Map<number, number>();
+    for (let c = 0; c < indexes.length; c += 128) {
+      const chunk = indexes.slice(c, c + 128);
+      const params: SqlValue[] = [];
+      for (const i of chunk) {
+        const t = transitions[i];
+        const at = Math.round(t.at);
+        byId.set(Number(t.jobId), i);
+        params.push(
+          Number(t.jobId),
+          t.fence!.attempt,
+          t.fence!.serverId,
+          at,
+          t.result === undefined ? null : safeJson(t.result),
+          t.durationMs ?? null,
+          t.expiresAt === undefined ? at + this.#opts.retentionMs : t.expiresAt,
+        );
+      }
+      const rows = this.#db
+        .prepare(
+          `UPDATE jobs SET state = 'Succeeded', reason = NULL, updated_at = v.column4, finished_at = v.column4, result = v.column5,
+             duration_ms = v.column6, lease_until = NULL, expires_at = v.column7, progress = COALESCE(progress, 100)
+           FROM (VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}) AS v
+           WHERE jobs.id = v.column1 AND jobs.state = 'Processing' AND jobs.attempt = v.column2 AND jobs.server_id = v.column3
+           RETURNING jobs.id`,
+        )
+        .values(...params) as [number][];
+      for (const [id] of rows) {
+        const i = byId.get(id)!;
+        const t = transitions[i];
+        applied[i] = true;
+        tx.history.push([id, "Succeeded", null, Math.round(t.at), t.durationMs === undefined ? null : `{"durationMs":${t.durationMs}}`]);
+        tx.finished.push({ to: "Succeeded", at: t.at });
+      }
+      count(tx, "Processing", -rows.length);
+      count(tx, "Succeeded", rows.length);
+    }
+  }
+
+  #applyTransition(tx: TxWork, t: Transition): boolean {
     const id = Number(t.jobId);
     const at = Math.round(t.at);
+    // With several allowed states the one it leaves must be read, for the state counts.
+    const old =
+      t.from.length === 1
+        ? t.from[0]
+        : (this.#db.prepare("SELECT state FROM jobs WHERE id = ?").get<{ state: JobState }>(id)?.state ?? null);
+    if (old === null || !t.from.includes(old)) return false;
     const { set, params } = this.#setClause(t, at);
-    const guard = `state IN (${t.from.map(() => "?").join(", ")})` + (t.fence ? " AND server_id = ? AND attempt = ?" : "");
-    const guardParams: SqlValue[] = [...t.from];
+    const guard = "state = ?" + (t.fence ? " AND server_id = ? AND attempt = ?" : "");
+    const guardParams: SqlValue[] = [old];
     if (t.fence) guardParams.push(t.fence.serverId, t.fence.attempt);
     const r = this.#db
       .prepare(`UPDATE jobs SET state = ?, reason = ?, updated_at = ?, ${set} WHERE id = ? AND ${guard}`)
       .run(t.to, t.reason, at, ...params, id, ...guardParams);
     if (r.changes === 0) return false;
+    count(tx, old, -1);
+    count(tx, t.to, 1);
     for (const v of t.via ?? []) {
       const data = v.state === "Failed" && t.error ? { ...v.data, error: t.error } : v.data;
-      this.#history(id, v.state, v.reason, at, data);
+      tx.history.push([id, v.state, v.reason, at, data ? JSON.stringify(data) : null]);
+      tx.finished.push({ to: v.state, at });
     }
-    this.#history(id, t.to, t.reason, at, this.#stateData(t));
+    const data = this.#stateData(t);
+    tx.history.push([id, t.to, t.reason, at, data ? JSON.stringify(data) : null]);
+    tx.finished.push({ to: t.to, at });
     return true;
   }
 
@@ -225,43 +297,41 @@ export class SqliteLedger implements Ledger {
     }
   }
 
-  #claimInTx(claim: WriteBatch["claim"] & object, now: number): ClaimedJob[] {
+  #claimInTx(tx: TxWork, claim: WriteBatch["claim"] & object, now: number): ClaimedJob[] {
     const at = Math.round(now);
     const queues = claim.queues?.length ? claim.queues : null;
-    const ids = this.#db
+    // One statement claims the whole batch; the oldest jobs go to the slots in order.
+    const rows = this.#db
       .prepare(
-        queues
-          ? `SELECT id FROM jobs WHERE state = 'Enqueued' AND queue IN (${queues.map(() => "?").join(", ")}) ORDER BY id LIMIT ?`
-          : "SELECT id FROM jobs WHERE state = 'Enqueued' ORDER BY id LIMIT ?",
+        `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = attempt + 1, server_id = ?, worker_id = NULL,
+           lease_until = ?, started_at = ?, updated_at = ?, latency_ms = ? - created_at, progress = NULL, progress_message = NULL
+         WHERE id IN (SELECT id FROM jobs WHERE state = 'Enqueued'${queues ? ` AND queue IN (${queues.map(() => "?").join(", ")})` : ""} ORDER BY id LIMIT ?)
+         RETURNING id, type, args, attempt, max_retries, created_at, recurring_id, scheduled_for`,
       )
-      .values(...(queues ?? []), claim.slots.length) as [number][];
-    if (!ids.length) return [];
-    const take = this.#db.prepare(
-      `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = attempt + 1, server_id = ?, worker_id = ?,
-         lease_until = ?, started_at = ?, updated_at = ?, latency_ms = ? - created_at, progress = NULL, progress_message = NULL
-       WHERE id = ? AND state = 'Enqueued'
-       RETURNING type, args, attempt, max_retries, created_at, recurring_id, scheduled_for`,
-    );
-    const out: ClaimedJob[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i][0];
-      const workerId = claim.slots[i];
-      const row = take.get<Row>(claim.serverId, workerId, Math.round(claim.leaseUntil), at, at, at, id);
-      if (!row) continue;
-      this.#history(id, "Processing", null, at, { serverId: claim.serverId, workerId });
-      out.push({
-        id: String(id),
-        type: row.type as string,
-        args: JSON.parse(row.args as string),
-        attempt: row.attempt as number,
-        maxRetries: row.max_retries as number,
-        createdAt: row.created_at as number,
-        workerId,
-        recurringId: (row.recurring_id as string | null) ?? null,
-        scheduledFor: (row.scheduled_for as number | null) ?? null,
-      });
+      .values(claim.serverId, Math.round(claim.leaseUntil), at, at, at, ...(queues ?? []), claim.slots.length) as [
+      number,
+      string,
+      string,
+      number,
+      number,
+      number,
+      string | null,
+      number | null,
+    ][];
+    rows.sort((x, y) => x[0] - y[0]);
+    for (let c = 0; c < rows.length; c += 256) {
+      const chunk = rows.slice(c, c + 256);
+      this.#db
+        .prepare(`UPDATE jobs SET worker_id = v.column2 FROM (VALUES ${chunk.map(() => "(?, ?)").join(", ")}) AS v WHERE jobs.id = v.column1`)
+        .run(...chunk.flatMap((r, i) => [r[0], claim.slots[c + i]]));
     }
-    return out;
+    count(tx, "Enqueued", -rows.length);
+    count(tx, "Processing", rows.length);
+    return rows.map(([id, type, args, attempt, maxRetries, createdAt, recurringId, scheduledFor], i) => {
+      const workerId = claim.slots[i];
+      tx.history.push([id, "Processing", null, at, `{"serverId":${JSON.stringify(claim.serverId)},"workerId":${JSON.stringify(workerId)}}`]);
+      return { id: String(id), type, args: JSON.parse(args), attempt, maxRetries, createdAt, workerId, recurringId, scheduledFor };
+    });
   }
 
   // ---------------------------------------------------------------- reads
@@ -326,13 +396,13 @@ export class SqliteLedger implements Ledger {
   promoteDue(now: number, limit: number): Promise<number> {
     const at = Math.round(now);
     return Promise.resolve(
-      this.#db.transaction(() => {
+      this.#tx((tx) => {
         const ids = this.#db
           .prepare("SELECT id FROM jobs WHERE state = 'Scheduled' AND enqueue_at <= ? ORDER BY enqueue_at, id LIMIT ?")
           .values(at, limit) as [number][];
         let n = 0;
         for (const [id] of ids) {
-          if (this.#applyTransition({ jobId: String(id), from: ["Scheduled"], to: "Enqueued", reason: "Triggered by DelayedJobScheduler", at })) n++;
+          if (this.#applyTransition(tx, { jobId: String(id), from: ["Scheduled"], to: "Enqueued", reason: "Triggered by DelayedJobScheduler", at })) n++;
         }
         return n;
       }),
@@ -347,7 +417,7 @@ export class SqliteLedger implements Ledger {
   recoverExpired(now: number, limit: number): Promise<string[]> {
     const at = Math.round(now);
     return Promise.resolve(
-      this.#db.transaction(() => {
+      this.#tx((tx) => {
         const rows = this.#db
           .prepare("SELECT id, attempt, max_retries, server_id FROM jobs WHERE state = 'Processing' AND lease_until < ? LIMIT ?")
           .all<{ id: number; attempt: number; max_retries: number; server_id: string }>(at, limit);
@@ -355,7 +425,7 @@ export class SqliteLedger implements Ledger {
         for (const r of rows) {
           const why = `Lease expired: server ${r.server_id} stopped renewing it (process killed or frozen)`;
           const spent = r.attempt > r.max_retries;
-          const ok = this.#applyTransition({
+          const ok = this.#applyTransition(tx, {
             jobId: String(r.id),
             from: ["Processing"],
             to: spent ? "Failed" : "Enqueued",
@@ -364,7 +434,6 @@ export class SqliteLedger implements Ledger {
             error: spent ? { type: "LeaseExpiredError", message: why, stack: `LeaseExpiredError: ${why}` } : undefined,
           });
           if (ok) out.push(String(r.id));
-          if (ok && spent) this.#incrementInTx(statCounterDeltas([{ to: "Failed", at }]));
         }
         return out;
       }),
@@ -444,10 +513,10 @@ export class SqliteLedger implements Ledger {
 
   fireRecurring(fire: RecurringFire, now: number): Promise<{ jobIds: string[]; created: number } | null> {
     return Promise.resolve(
-      this.#db.transaction(() => {
+      this.#tx((tx) => {
         const row = this.#db.prepare("SELECT next_execution FROM recurring_jobs WHERE id = ?").get<{ next_execution: number | null }>(fire.id);
         if (!row || row.next_execution !== fire.expectNext) return null;
-        const made = fire.jobs.map((j) => this.#insertJob(j, now));
+        const made = fire.jobs.map((j) => this.#insertJob(tx, j, now));
         const last = made.at(-1);
         this.#db
           .prepare(
@@ -565,14 +634,17 @@ export class SqliteLedger implements Ledger {
   purgeExpired(now: number, limit: number): Promise<number> {
     const at = Math.round(now);
     return Promise.resolve(
-      this.#db.transaction(() => {
-        const ids = this.#db.prepare("SELECT id FROM jobs WHERE expires_at < ? LIMIT ?").values(at, limit) as [number][];
+      this.#tx((tx) => {
+        const ids = this.#db.prepare("SELECT id, state FROM jobs WHERE expires_at < ? LIMIT ?").values(at, limit) as [number, JobState][];
         const del = [
           this.#db.prepare("DELETE FROM job_states WHERE job_id = ?"),
           this.#db.prepare("DELETE FROM job_logs WHERE job_id = ?"),
           this.#db.prepare("DELETE FROM jobs WHERE id = ?"),
         ];
-        for (const [id] of ids) for (const st of del) st.run(id);
+        for (const [id, state] of ids) {
+          for (const st of del) st.run(id);
+          count(tx, state, -1);
+        }
         this.#db.prepare("DELETE FROM counters WHERE expires_at < ?").run(at);
         return ids.length;
       }),
@@ -599,6 +671,24 @@ export class SqliteLedger implements Ledger {
     this.#dataVersion = v;
     this.#pollTimer = this.#opts.clock.setTimeout(this.#pollDataVersion, this.#opts.externalChangePollMs);
   };
+}
+
+type HistoryRow = [number, JobState, string | null, number, string | null];
+
+/** What a transaction accumulates, written at its end. */
+interface TxWork {
+  history: HistoryRow[];
+  counts: Map<JobState, number>;
+  finished: { to: JobState; at: number }[];
+}
+
+function count(tx: TxWork, state: JobState, delta: number) {
+  tx.counts.set(state, (tx.counts.get(state) ?? 0) + delta);
+}
+
+/** The hot path: a job that ran and succeeded on this server. */
+function isPlainSuccess(t: Transition): boolean {
+  return t.to === "Succeeded" && !!t.fence && t.from.length === 1 && t.from[0] === "Processing" && !t.via?.length && !t.data;
 }
 
 const RECURRING_SELECT = `SELECT r.*, j.state AS last_job_state FROM recurring_jobs r LEFT JOIN jobs j ON j.id = r.last_job_id`;

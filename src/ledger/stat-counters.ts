@@ -27,17 +27,25 @@ export function totalKey(state: string): string {
 /** Aggregates finished transitions into one delta per counter key. */
 export function statCounterDeltas(events: { to: JobState; at: number }[]): CounterDelta[] {
   const map = new Map<string, CounterDelta>();
-  const add = (key: string, expiresAt: number | null) => {
+  const add = (key: string, expiresAt: number | null, n: number) => {
     const d = map.get(key);
-    if (d) d.delta++;
-    else map.set(key, { key, delta: 1, expiresAt });
+    if (d) d.delta += n;
+    else map.set(key, { key, delta: n, expiresAt });
   };
+  // A commit's events share a handful of (state, second) pairs: format dates once per pair.
+  const perSecond = new Map<string, { to: JobState; at: number; n: number }>();
   for (const e of events) {
     if (!COUNTED.has(e.to)) continue;
-    add(totalKey(e.to), null);
-    add(dayKey(e.to, e.at), e.at + 31 * DAY);
-    add(hourKey(e.to, e.at), e.at + 2 * DAY);
-    add(secondKey(e.to, e.at), e.at + HOUR);
+    const k = `${e.to}:${Math.floor(e.at / 1000)}`;
+    const g = perSecond.get(k);
+    if (g) g.n++;
+    else perSecond.set(k, { to: e.to, at: e.at, n: 1 });
+  }
+  for (const { to, at, n } of perSecond.values()) {
+    add(totalKey(to), null, n);
+    add(dayKey(to, at), at + 31 * DAY, n);
+    add(hourKey(to, at), at + 2 * DAY, n);
+    add(secondKey(to, at), at + HOUR, n);
   }
   return [...map.values()];
 }

@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
 
+const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+
 export interface ChildEvent {
   ev: string;
   pid: number;
@@ -35,7 +37,9 @@ export class ChildServer {
 
   static start(dataDir: string, args: string[] = []): ChildServer {
     const script = join(import.meta.dirname, "../fixtures/server-process.ts");
-    const proc = spawn(process.execPath, ["--import", "tsx", script, dataDir, ...args], {
+    // The same runtime as the test: Node with tsx, or Deno running the .ts directly.
+    const runner = isDeno ? ["run", "-A", "--no-lock", script] : ["--import", "tsx", script];
+    const proc = spawn(process.execPath, [...runner, dataDir, ...args], {
       cwd: join(import.meta.dirname, "../.."),
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -78,6 +78,7 @@ export class JobPool implements ClaimSource {
   #seq = 0;
   #maybeWork = true;
   #accepting = true;
+  #paused = false;
   #ewmaMs = Number.POSITIVE_INFINITY;
   #idleWaiters: (() => void)[] = [];
   #byJobId = new Map<string, Slot>();
@@ -124,6 +125,16 @@ export class JobPool implements ClaimSource {
     this.#commit.poke();
   }
 
+  /** Stops or resumes taking new work (jobs already handed to workers finish). */
+  setPaused(paused: boolean) {
+    this.#paused = paused;
+    if (!paused) this.wake();
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
   /** Stops claiming; resolves when no job is in flight or after `graceMs`. */
   async drain(graceMs: number): Promise<boolean> {
     this.#accepting = false;
@@ -154,7 +165,7 @@ export class JobPool implements ClaimSource {
   // ------------------------------------------------------------------ claim (called by the commit)
 
   wantSlots(): ClaimRequest | null {
-    if (!this.#accepting || !this.#maybeWork) return null;
+    if (!this.#accepting || this.#paused || !this.#maybeWork) return null;
     const depth = this.#ewmaMs < FAST_JOB_MS ? this.#o.prefetch : 1;
     const want: string[] = [];
     // Round-robin so every thread gets a share of a backlog.

@@ -45,6 +45,11 @@ export class LeaderLease {
     if (this.#stopped) return;
     try {
       const lease = await this.deps.ledger.acquireLease(this.o.name, this.o.owner, this.deps.clock.now(), this.o.ttlMs);
+      if (this.#stopped) {
+        // stop() ran while this renewal was in flight: give back what it may just have re-taken.
+        if (lease.owner === this.o.owner) await this.deps.ledger.releaseLease(this.o.name, this.o.owner).catch(() => undefined);
+        return;
+      }
       this.#token = lease.token;
       this.#set(lease.owner === this.o.owner && lease.expiresAt > this.deps.clock.now());
     } catch (err) {

@@ -243,6 +243,9 @@ export class Runtime {
     const now = this.#clock.now();
     const at = opts.at ?? (opts.delayMs ? now + opts.delayMs : null);
     const scheduled = at !== null && at > now;
+    const state = scheduled ? "Scheduled" : "Enqueued";
+    // Woken before the commit, the pool claims this job in the same transaction that inserts it.
+    if (!scheduled) this.#pool.wake();
     const [r] = await this.#commit.addJobs([
       {
         type,
@@ -257,11 +260,9 @@ export class Runtime {
         scheduledFor: opts.scheduledFor,
       },
     ]);
-    const state = scheduled ? "Scheduled" : "Enqueued";
     if (r.created) {
       this.events.emit("job:created", { jobId: r.id, type, state, enqueueAt: scheduled ? at : null });
       if (scheduled) this.#scheduler.noteScheduled(at!);
-      else this.#pool.wake();
     }
     return { jobId: r.id, state, enqueueAt: scheduled ? at : null, created: r.created };
   }
@@ -403,6 +404,19 @@ export class Runtime {
   }
 
   // ---------------------------------------------------------------- status and shutdown
+
+  /** Stops this server taking new jobs (running ones finish); other servers are not affected. */
+  pause() {
+    this.#pool.setPaused(true);
+  }
+
+  resume() {
+    this.#pool.setPaused(false);
+  }
+
+  get paused(): boolean {
+    return this.#pool.paused;
+  }
 
   get isLeader(): boolean {
     return this.#lease.isLeader;

@@ -51,6 +51,8 @@ interface Record_ {
   crashes: number[];
   timer: TimerHandle | null;
   stopping: boolean;
+  /** spec.start() while it is pending: stop() waits for it, so no instance outlives stop(). */
+  starting: Promise<unknown> | null;
 }
 
 const ALLOWED: Record<ActorState, ActorState[]> = {
@@ -82,6 +84,7 @@ export class Supervisor {
       crashes: [],
       timer: null,
       stopping: false,
+      starting: null,
     };
     this.#actors.set(spec.id, rec);
     void this.#start(rec);
@@ -103,7 +106,9 @@ export class Supervisor {
     rec.timer = null;
     if (rec.status.state === "restarting") return this.#set(rec, "stopped");
     this.#set(rec, "stopping");
-    await rec.instance?.stop();
+    // Still starting: #start stops the instance as soon as it exists.
+    if (rec.starting) await rec.starting.catch(() => undefined);
+    else await rec.instance?.stop();
     await rec.instance?.exited;
     if ((rec.status.state as ActorState) !== "stopped") this.#set(rec, "stopped");
   }
@@ -123,9 +128,11 @@ export class Supervisor {
     rec.status.nextRestartAt = null;
     let instance: ActorInstance;
     try {
-      instance = await rec.spec.start();
+      instance = await (rec.starting = (async () => rec.spec.start())()); // start() runs now; a throw rejects
     } catch (err) {
       return this.#crashed(rec, { code: -1, error: toErrorInfo(err) });
+    } finally {
+      rec.starting = null;
     }
     rec.instance = instance;
     rec.status.startedAt = this.#clock.now();
