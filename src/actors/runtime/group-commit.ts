@@ -32,6 +32,8 @@ export interface ClaimSource {
 }
 
 const RETRY_DELAYS_MS = [50, 200, 1000, 5000];
+/** A commit this long after the previous one ended is not part of a burst. */
+const QUIET_MS = 2;
 
 export class GroupCommit {
   #ledger: Ledger;
@@ -48,6 +50,7 @@ export class GroupCommit {
   #failures = 0;
   #retryTimer: ReturnType<Clock["setTimeout"]> | null = null;
   #closed = false;
+  #lastCommitEnd = 0;
   /** Commits so far and rows they carried (for /metrics and the benchmark). */
   readonly stats = { commits: 0, jobs: 0, transitions: 0, claimed: 0 };
 
@@ -83,11 +86,17 @@ export class GroupCommit {
     this.poke();
   }
 
-  /** Something changed (work may be claimable, writes pending): commit at the next turn. */
+  /**
+   * Something changed (work may be claimable, writes pending): commit soon. After a quiet spell
+   * the commit runs as a microtask, right after the caller's synchronous code (lowest pickup
+   * latency); while commits follow each other it waits for the next event-loop turn, so
+   * everything that arrived meanwhile shares one transaction.
+   */
   poke() {
     if (this.#queued || this.#retryTimer) return;
     this.#queued = true;
-    setImmediate(() => void this.#run());
+    if (!this.#running && performance.now() - this.#lastCommitEnd > QUIET_MS) queueMicrotask(() => void this.#run());
+    else setImmediate(() => void this.#run());
   }
 
   /** Resolves when everything queued so far is committed. */
@@ -117,6 +126,7 @@ export class GroupCommit {
     this.#running = this.#commit();
     await this.#running;
     this.#running = null;
+    this.#lastCommitEnd = performance.now();
     if (this.#again || this.#hasWrites()) {
       this.#again = false;
       this.poke();

@@ -174,6 +174,21 @@ test("progress and log lines reported by a job are stored for its page", async (
   }
 });
 
+test("a job running for many lease periods keeps its lease and is never started twice", async () => {
+  const h = await startRuntime({ workerCount: 2, leaseTtlMs: 300 });
+  try {
+    let recovered = 0;
+    h.rt.events.on("lease:recovered", () => recovered++);
+    const { jobId } = await h.rt.enqueue("long-with-progress", { ms: 1500 });
+    const job = await finalState(h, jobId, "Succeeded");
+    assert.is(job.attempt, 1);
+    assert.is(job.history.filter((s) => s.state === "Processing").length, 1);
+    assert.is(recovered, 0);
+  } finally {
+    await h.close();
+  }
+});
+
 test("a graceful stop lets a running job finish within the grace period", async () => {
   const h = await startRuntime({ workerCount: 1 });
   const processing = h.rt.events.waitFor("job:processing");
