@@ -1,5 +1,11 @@
 // The catalog's one interface. Implementations: SQLite (embedded default) and PostgreSQL.
 // Prices are integer cents everywhere inside the product; JSON shows them as decimal numbers.
+// "Live" means not soft-deleted. Timestamps come from the clock the store is given, never from
+// the database or Date.now().
+
+/** Inventory thresholds (DESIGN.md): out of stock = 0, critical ≤ 5, low ≤ 10. */
+export const STOCK_CRITICAL_AT_OR_BELOW = 5;
+export const STOCK_LOW_AT_OR_BELOW = 10;
 
 export interface Category {
   id: number;
@@ -70,17 +76,20 @@ export interface CategoryTotals {
   products: number;
   inStock: number;
   outOfStock: number;
+  lowStock: number; // 0 < stock ≤ 10
   stockUnits: number;
   valueCents: number;
 }
 
+/** Counted over live, active products; every category appears, empty ones with zeros. */
 export interface CatalogTotals {
   totalProducts: number;
   inStock: number;
   outOfStock: number;
   lowStock: number; // 0 < stock ≤ 10
-  totalValueCents: number; // Σ price × stock over active products
-  byCategory: CategoryTotals[];
+  stockUnits: number;
+  totalValueCents: number; // Σ price × stock, exact
+  byCategory: CategoryTotals[]; // ordered by category name
 }
 
 export interface StockAlertRow {
@@ -101,22 +110,30 @@ export interface CatalogStore {
   listCategories(): Promise<Category[]>;
   getCategory(id: number): Promise<Category | null>;
   createCategory(input: { name: string; description?: string }): Promise<Category>;
+  /** A rename also bumps its products' updatedAt, so the search sync re-indexes their category. */
   updateCategory(id: number, patch: { name?: string; description?: string }): Promise<Category | null>;
-  /** Refuses (ConflictError) while active products use it. */
+  /** Refuses (ConflictError) while live products use it; purges its soft-deleted ones. */
   deleteCategory(id: number): Promise<boolean>;
 
+  /** Live products matching the filter, in id order. */
   listProducts(filter: ProductFilter): Promise<Page<Product>>;
+  /** A live product; null when missing or soft-deleted. */
   getProduct(id: number): Promise<Product | null>;
+  /** ConflictError when a live product has the SKU; ValidationError for a missing category. */
   createProduct(input: NewProduct): Promise<Product>;
+  /** An empty patch changes nothing (updatedAt stays). */
   updateProduct(id: number, patch: ProductPatch): Promise<Product | null>;
   /** Adds `delta` to stock (never below 0: ConflictError). Returns the product after. */
   changeStock(id: number, delta: number): Promise<Product | null>;
   /** Soft delete; the row stays with deletedAt set until cleanup purges it. */
   deleteProduct(id: number): Promise<boolean>;
 
-  /** Bulk insert for seeding; one transaction per call. */
+  /** Bulk insert for seeding; one transaction per call (all rows or none). */
   insertProducts(rows: NewProduct[]): Promise<number>;
+  /** Live products. */
   countProducts(): Promise<number>;
+  /** Highest product id present, deleted rows included; 0 when there are none. */
+  maxProductId(): Promise<number>;
 
   /** Products (deleted included) changed after the cursor, ordered by (updatedAt, id). */
   changedSince(cursor: ChangeCursor | null, limit: number): Promise<Product[]>;
