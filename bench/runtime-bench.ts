@@ -35,6 +35,7 @@ async function withRuntime<T>(fn: (rt: Runtime, ledger: SqliteLedger) => Promise
     defaultJobTimeoutMs: 60_000,
     jobModules: [JOBS],
     entryUrl: ENTRY,
+    prefetch: Number(process.env.BENCH_PREFETCH ?? 32),
     recurring: Array.from({ length: recurring }, (_, i) => ({
       id: `tick-${i}`,
       name: `Tick ${i}`,

@@ -300,15 +300,22 @@ export class SqliteLedger implements Ledger {
   #claimInTx(tx: TxWork, claim: WriteBatch["claim"] & object, now: number): ClaimedJob[] {
     const at = Math.round(now);
     const queues = claim.queues?.length ? claim.queues : null;
-    // One statement claims the whole batch; the oldest jobs go to the slots in order.
+    // The oldest ids, then one UPDATE … FROM VALUES that claims them for their slots in order.
+    const ids = this.#db
+      .prepare(
+        `SELECT id FROM jobs WHERE state = 'Enqueued'${queues ? ` AND queue IN (${queues.map(() => "?").join(", ")})` : ""} ORDER BY id LIMIT ?`,
+      )
+      .values(...(queues ?? []), claim.slots.length) as [number][];
+    if (!ids.length) return [];
     const rows = this.#db
       .prepare(
-        `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = attempt + 1, server_id = ?, worker_id = NULL,
+        `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = attempt + 1, server_id = ?, worker_id = v.column2,
            lease_until = ?, started_at = ?, updated_at = ?, latency_ms = ? - created_at, progress = NULL, progress_message = NULL
-         WHERE id IN (SELECT id FROM jobs WHERE state = 'Enqueued'${queues ? ` AND queue IN (${queues.map(() => "?").join(", ")})` : ""} ORDER BY id LIMIT ?)
-         RETURNING id, type, args, attempt, max_retries, created_at, recurring_id, scheduled_for`,
+         FROM (VALUES ${ids.map(() => "(?, ?)").join(", ")}) AS v
+         WHERE jobs.id = v.column1 AND jobs.state = 'Enqueued'
+         RETURNING jobs.id, type, args, attempt, max_retries, created_at, recurring_id, scheduled_for, worker_id`,
       )
-      .values(claim.serverId, Math.round(claim.leaseUntil), at, at, at, ...(queues ?? []), claim.slots.length) as [
+      .values(claim.serverId, Math.round(claim.leaseUntil), at, at, at, ...ids.flatMap(([id], i) => [id, claim.slots[i]])) as [
       number,
       string,
       string,
@@ -317,18 +324,12 @@ export class SqliteLedger implements Ledger {
       number,
       string | null,
       number | null,
+      string,
     ][];
     rows.sort((x, y) => x[0] - y[0]);
-    for (let c = 0; c < rows.length; c += 256) {
-      const chunk = rows.slice(c, c + 256);
-      this.#db
-        .prepare(`UPDATE jobs SET worker_id = v.column2 FROM (VALUES ${chunk.map(() => "(?, ?)").join(", ")}) AS v WHERE jobs.id = v.column1`)
-        .run(...chunk.flatMap((r, i) => [r[0], claim.slots[c + i]]));
-    }
     count(tx, "Enqueued", -rows.length);
     count(tx, "Processing", rows.length);
-    return rows.map(([id, type, args, attempt, maxRetries, createdAt, recurringId, scheduledFor], i) => {
-      const workerId = claim.slots[i];
+    return rows.map(([id, type, args, attempt, maxRetries, createdAt, recurringId, scheduledFor, workerId]) => {
       tx.history.push([id, "Processing", null, at, `{"serverId":${JSON.stringify(claim.serverId)},"workerId":${JSON.stringify(workerId)}}`]);
       return { id: String(id), type, args: JSON.parse(args), attempt, maxRetries, createdAt, workerId, recurringId, scheduledFor };
     });
