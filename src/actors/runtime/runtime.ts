@@ -43,6 +43,8 @@ export interface RuntimeOptions {
   rpc?: Record<string, (...args: unknown[]) => Promise<unknown>>;
   /** How long a server may miss heartbeats before its row is removed. */
   deadServerAfterMs?: number;
+  /** The event stream, when the caller must subscribe before start-up (recovery happens during it). */
+  events?: RuntimeEvents;
 }
 
 export interface EnqueueOptions {
@@ -66,7 +68,7 @@ export interface EnqueueResult {
 const RETENTION_SWEEP_MS = 60_000;
 
 export class Runtime {
-  readonly events = new RuntimeEvents();
+  readonly events: RuntimeEvents;
   readonly serverId: string;
   readonly startedAt: number;
   readonly ledger: Ledger;
@@ -86,6 +88,7 @@ export class Runtime {
 
   private constructor(o: RuntimeOptions, types: Map<string, JobType>) {
     this.#o = o;
+    this.events = o.events ?? new RuntimeEvents();
     this.ledger = o.ledger;
     this.#clock = o.clock;
     this.#log = o.logger;

@@ -47,16 +47,20 @@ export interface ServiceStatus {
   progressMessage: string | null;
 }
 
-export type ToService = { t: "run-now" } | { t: "stop" } | { t: "rpc-result"; id: number; ok: boolean; value?: unknown; error?: { type: string; message: string } };
+export type ToService =
+  | { t: "start"; name: string }
+  | { t: "run-now"; name: string }
+  | { t: "stop"; name: string }
+  | { t: "rpc-result"; id: number; ok: boolean; value?: unknown; error?: { type: string; message: string } };
 
 export type FromService =
+  | { t: "ready" }
   | { t: "status"; status: ServiceStatus }
-  | { t: "stopped" }
+  | { t: "stopped"; name: string }
   | { t: "rpc"; id: number; method: string; args: unknown[] };
 
 export interface ServiceWorkerData {
   kind: "service";
-  name: string;
   serviceModules: string[];
   servicesModule: string | null;
   config: unknown;

@@ -1,5 +1,6 @@
-// Inside a background service's worker thread: run the pass at start-up, then every interval;
-// "run-now" runs it at once (if not already running); "stop" aborts, stops and ends the thread.
+// Inside the background-services thread: each service is an actor with its own mailbox
+// (start, run-now, stop), timer and status; they share the thread and its backing services
+// (one set of connections instead of three). Per service:
 //
 //   idle ──timer | run-now──▶ running ──pass ends──▶ idle (timer re-armed)
 //                                        └─ stop ──▶ stopped
@@ -13,13 +14,11 @@ const port = parentPort!;
 const send = (m: FromService) => port.postMessage(m);
 const now = () => performance.timeOrigin + performance.now();
 
-let def: ServiceDefinition | undefined;
+const definitions = new Map<string, ServiceDefinition>();
 for (const url of data.serviceModules) {
   const mod = (await import(url)) as ServiceModule;
-  def ??= mod.services.find((s) => s.name === data.name);
+  for (const s of mod.services) if (!definitions.has(s.name)) definitions.set(s.name, s);
 }
-if (!def) throw new TypeError(`No background service named "${data.name}" in ${data.serviceModules.join(", ")}`);
-const service = def;
 
 const rpcWaiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let rpcSeq = 0;
@@ -30,114 +29,177 @@ const rpc = (method: string, ...args: unknown[]) =>
     send({ t: "rpc", id, method, args });
   });
 
-const logger = createLogger({ category: service.title.replaceAll(" ", ""), level: data.logLevel, now });
-const controller = new AbortController();
-const interval = service.intervalMs(data.config);
-const status: ServiceStatus = {
-  name: service.name,
-  title: service.title,
-  intervalMs: interval,
-  running: false,
-  runs: 0,
-  failures: 0,
-  lastRunAt: null,
-  lastDurationMs: null,
-  lastError: null,
-  nextRunAt: null,
-  progress: null,
-  progressMessage: null,
-};
-const report = () => send({ t: "status", status: { ...status } });
+type ServicesModule = { createServices(c: unknown, r: typeof rpc): Promise<unknown>; closeServices?(s: unknown): Promise<void> };
+const servicesModule: ServicesModule | null = data.servicesModule ? ((await import(data.servicesModule)) as ServicesModule) : null;
+let shared: Promise<unknown> | null = null;
 
-let services: unknown;
-const mod = data.servicesModule ? ((await import(data.servicesModule)) as { createServices(c: unknown, r: typeof rpc): Promise<unknown>; closeServices?(s: unknown): Promise<void> }) : null;
-
-const ctx: ServiceContext = {
-  get services() {
-    return services;
-  },
-  logger,
-  signal: controller.signal,
-  config: data.config,
-  now,
-  progress(percent, message) {
-    status.progress = Math.max(0, Math.min(100, percent));
-    status.progressMessage = message ?? null;
-    report();
-  },
-};
-
-let timer: ReturnType<typeof setTimeout> | null = null;
-let started = false;
-let failuresInARow = 0;
-let stopping = false;
-
-async function pass() {
-  if (status.running || stopping) return;
-  if (timer) clearTimeout(timer);
-  timer = null;
-  status.running = true;
-  status.nextRunAt = null;
-  status.progress = null;
-  status.progressMessage = null;
-  const passStartedAt = now();
-  status.lastRunAt = passStartedAt;
-  report();
-  let delay = interval;
-  try {
-    // Services are (re)created lazily: a dependency that was down at start is picked up later.
-    services ??= mod ? await mod.createServices(data.config, rpc) : undefined;
-    if (!started) {
-      await service.start?.(ctx);
-      started = true;
-    }
-    await service.run(ctx);
-    status.lastError = null;
-    failuresInARow = 0;
-  } catch (err) {
-    failuresInARow++;
-    status.failures++;
-    status.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    delay = retryAfterFailureMs(failuresInARow, interval);
-    logger.error(`${service.title} pass failed; retrying in ${Math.round(delay / 1000)} s`, err);
-  }
-  status.runs++;
-  status.running = false;
-  status.lastDurationMs = now() - passStartedAt;
-  if (stopping) return report();
-  status.nextRunAt = now() + delay;
-  if (failuresInARow === 0 && service.nextRunMessage) logger.info(service.nextRunMessage(delay));
-  report();
-  timer = setTimeout(() => void pass(), delay);
+/** The thread's backing services, created once; a failure is retried by the next caller. */
+function services(): Promise<unknown> {
+  if (!servicesModule) return Promise.resolve(undefined);
+  shared ??= servicesModule.createServices(data.config, rpc).catch((err) => {
+    shared = null;
+    throw err;
+  });
+  return shared;
 }
 
-port.on("message", async (m: ToService) => {
-  if (m.t === "run-now") void pass();
-  else if (m.t === "rpc-result") {
-    const w = rpcWaiting.get(m.id);
-    rpcWaiting.delete(m.id);
-    if (w) m.ok ? w.resolve(m.value) : w.reject(Object.assign(new Error(m.error?.message), { name: m.error?.type }));
-  } else if (m.t === "stop") {
-    stopping = true;
-    if (timer) clearTimeout(timer);
-    controller.abort(new Error("the service is stopping"));
+class ServiceRunner {
+  readonly status: ServiceStatus;
+  #def: ServiceDefinition;
+  #controller = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #started = false;
+  #stopping = false;
+  #failuresInARow = 0;
+  #pass: Promise<void> | null = null;
+  #ctx: ServiceContext;
+
+  constructor(def: ServiceDefinition) {
+    this.#def = def;
+    const interval = def.intervalMs(data.config);
+    this.status = {
+      name: def.name,
+      title: def.title,
+      intervalMs: interval,
+      running: false,
+      runs: 0,
+      failures: 0,
+      lastRunAt: null,
+      lastDurationMs: null,
+      lastError: null,
+      nextRunAt: null,
+      progress: null,
+      progressMessage: null,
+    };
+    const runner = this;
+    let current: unknown;
+    this.#ctx = {
+      get services() {
+        return current;
+      },
+      set services(v) {
+        current = v;
+      },
+      logger: createLogger({ category: def.title.replaceAll(" ", ""), level: data.logLevel, now }),
+      signal: this.#controller.signal,
+      config: data.config,
+      now,
+      progress(percent, message) {
+        runner.status.progress = Math.max(0, Math.min(100, percent));
+        runner.status.progressMessage = message ?? null;
+        runner.#report();
+      },
+    };
+  }
+
+  #report() {
+    send({ t: "status", status: { ...this.status } });
+  }
+
+  async start() {
+    this.#ctx.logger.info(`${this.#def.title} is starting`);
     try {
-      await service.stop?.(ctx);
-      if (services !== undefined) await mod?.closeServices?.(services);
+      (this.#ctx as { services: unknown }).services = await services();
+      await this.#def.start?.(this.#ctx);
+      this.#started = true;
     } catch (err) {
-      logger.warn(`${service.title} did not stop cleanly`, err);
+      this.#ctx.logger.error(`${this.#def.title} could not start; its passes will retry`, err);
     }
-    send({ t: "stopped" });
-    port.close();
+    void this.runNow();
+  }
+
+  runNow(): Promise<void> {
+    if (this.#pass || this.#stopping) return this.#pass ?? Promise.resolve();
+    this.#pass = this.#runPass().finally(() => (this.#pass = null));
+    return this.#pass;
+  }
+
+  async #runPass() {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const s = this.status;
+    s.running = true;
+    s.nextRunAt = null;
+    s.progress = null;
+    s.progressMessage = null;
+    const startedAt = now();
+    s.lastRunAt = startedAt;
+    this.#report();
+    let delay = s.intervalMs;
+    try {
+      // Services are (re)created lazily: a dependency that was down at start is picked up later.
+      (this.#ctx as { services: unknown }).services = await services();
+      if (!this.#started) {
+        await this.#def.start?.(this.#ctx);
+        this.#started = true;
+      }
+      await this.#def.run(this.#ctx);
+      s.lastError = null;
+      this.#failuresInARow = 0;
+    } catch (err) {
+      this.#failuresInARow++;
+      s.failures++;
+      s.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      delay = retryAfterFailureMs(this.#failuresInARow, s.intervalMs);
+      this.#ctx.logger.error(`${this.#def.title} pass failed; retrying in ${Math.round(delay / 1000)} s`, err);
+    }
+    s.runs++;
+    s.running = false;
+    s.lastDurationMs = now() - startedAt;
+    if (this.#stopping) return this.#report();
+    s.nextRunAt = now() + delay;
+    if (this.#failuresInARow === 0 && this.#def.nextRunMessage) this.#ctx.logger.info(this.#def.nextRunMessage(delay));
+    this.#report();
+    this.#timer = setTimeout(() => void this.runNow(), delay);
+  }
+
+  async stop() {
+    this.#stopping = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#controller.abort(new Error("the service is stopping"));
+    try {
+      await this.#pass;
+      await this.#def.stop?.(this.#ctx);
+    } catch (err) {
+      this.#ctx.logger.warn(`${this.#def.title} did not stop cleanly`, err);
+    }
+  }
+}
+
+const runners = new Map<string, ServiceRunner>();
+
+port.on("message", async (m: ToService) => {
+  switch (m.t) {
+    case "start": {
+      const def = definitions.get(m.name);
+      if (!def) throw new TypeError(`No background service named "${m.name}" in ${data.serviceModules.join(", ")}`);
+      if (runners.has(m.name)) return;
+      const runner = new ServiceRunner(def);
+      runners.set(m.name, runner);
+      await runner.start();
+      break;
+    }
+    case "run-now":
+      void runners.get(m.name)?.runNow();
+      break;
+    case "stop": {
+      const runner = runners.get(m.name);
+      runners.delete(m.name);
+      await runner?.stop();
+      if (!runners.size && shared) {
+        const s = await shared.catch(() => undefined);
+        if (s !== undefined) await servicesModule?.closeServices?.(s).catch(() => undefined);
+      }
+      send({ t: "stopped", name: m.name });
+      break;
+    }
+    case "rpc-result": {
+      const w = rpcWaiting.get(m.id);
+      rpcWaiting.delete(m.id);
+      if (w) m.ok ? w.resolve(m.value) : w.reject(Object.assign(new Error(m.error?.message), { name: m.error?.type }));
+      break;
+    }
   }
 });
 
-logger.info(`${service.title} is starting`);
-try {
-  services = mod ? await mod.createServices(data.config, rpc) : undefined;
-  await service.start?.(ctx);
-  started = true;
-} catch (err) {
-  logger.error(`${service.title} could not start; its passes will retry`, err);
-}
-void pass();
+send({ t: "ready" });

@@ -4,8 +4,9 @@ import type { Clock } from "../../actors/runtime/clock.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
 import type { EventBus } from "./event-bus.ts";
-import { MemoryBus } from "./memory-bus.ts";
-import { type BusConnectionState, RabbitMqBus } from "./rabbitmq-bus.ts";
+import type { BusConnectionState } from "./rabbitmq-bus.ts";
+
+// Implementations are imported only when chosen: an embedded-default process never loads amqplib.
 
 export interface EventBusDeps {
   clock: Clock;
@@ -15,7 +16,11 @@ export interface EventBusDeps {
 }
 
 export async function createEventBus(config: Pick<Config, "rabbitmqUrl">, deps: EventBusDeps): Promise<EventBus> {
-  if (config.rabbitmqUrl === null) return new MemoryBus({ logger: deps.logger });
+  if (config.rabbitmqUrl === null) {
+    const { MemoryBus } = await import("./memory-bus.ts");
+    return new MemoryBus({ logger: deps.logger });
+  }
+  const { RabbitMqBus } = await import("./rabbitmq-bus.ts");
   return RabbitMqBus.open({
     url: config.rabbitmqUrl,
     clock: deps.clock,

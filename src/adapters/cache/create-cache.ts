@@ -2,8 +2,9 @@
 import type { Clock } from "../../actors/runtime/clock.ts";
 import type { Config } from "../../config.ts";
 import type { Cache } from "./cache.ts";
-import { MemoryCache } from "./memory-cache.ts";
-import { RedisCache, type RedisConnectionState } from "./redis-cache.ts";
+import type { RedisConnectionState } from "./redis-cache.ts";
+
+// Implementations are imported only when chosen: an embedded-default process never loads ioredis.
 
 export interface CacheDeps {
   clock: Clock;
@@ -12,7 +13,11 @@ export interface CacheDeps {
 }
 
 export async function createCache(config: Pick<Config, "redisUrl" | "cachePrefix">, deps: CacheDeps): Promise<Cache> {
-  if (config.redisUrl === null) return new MemoryCache({ clock: deps.clock });
+  if (config.redisUrl === null) {
+    const { MemoryCache } = await import("./memory-cache.ts");
+    return new MemoryCache({ clock: deps.clock });
+  }
+  const { RedisCache } = await import("./redis-cache.ts");
   return new RedisCache({
     url: config.redisUrl,
     prefix: config.cachePrefix,

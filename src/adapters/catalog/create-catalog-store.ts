@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import type { Config } from "../../config.ts";
 import type { CatalogStore } from "./catalog-store.ts";
-import { createPostgresCatalogStore } from "./postgres-catalog-store.ts";
-import { openSqliteCatalogStore } from "./sqlite-catalog-store.ts";
+
+// Implementations are imported only when chosen: the embedded default never loads postgres.js.
 
 export interface CatalogStoreDeps {
   /** Epoch milliseconds (the runtime's clock). */
@@ -15,6 +15,10 @@ export async function createCatalogStore(
   config: Pick<Config, "databaseUrl" | "dataDir">,
   deps: CatalogStoreDeps,
 ): Promise<CatalogStore> {
-  if (config.databaseUrl) return createPostgresCatalogStore({ url: config.databaseUrl, now: deps.now });
+  if (config.databaseUrl) {
+    const { createPostgresCatalogStore } = await import("./postgres-catalog-store.ts");
+    return createPostgresCatalogStore({ url: config.databaseUrl, now: deps.now });
+  }
+  const { openSqliteCatalogStore } = await import("./sqlite-catalog-store.ts");
   return openSqliteCatalogStore(join(config.dataDir, "catalog.db"), { now: deps.now });
 }

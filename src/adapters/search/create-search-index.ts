@@ -2,8 +2,8 @@
 // FTS5 in DATA_DIR/search.db otherwise.
 import { join } from "node:path";
 import type { Config } from "../../config.ts";
-import { ElasticsearchSearchIndex } from "./elasticsearch-search-index.ts";
-import { FtsSearchIndex } from "./fts-search-index.ts";
+
+// Implementations are imported only when chosen: the embedded default never loads the Elasticsearch client.
 import type { SearchIndex } from "./search-index.ts";
 
 export async function createSearchIndex(
@@ -11,7 +11,9 @@ export async function createSearchIndex(
   options: { /** Elasticsearch index name; "products" by default. */ index?: string } = {},
 ): Promise<SearchIndex> {
   if (config.elasticsearchUrl !== null) {
+    const { ElasticsearchSearchIndex } = await import("./elasticsearch-search-index.ts");
     return new ElasticsearchSearchIndex({ node: config.elasticsearchUrl, index: options.index });
   }
+  const { FtsSearchIndex } = await import("./fts-search-index.ts");
   return FtsSearchIndex.open(join(config.dataDir, "search.db"));
 }
