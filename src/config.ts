@@ -40,6 +40,13 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Seed the sample catalog when the catalog is empty on start. */
   seedOnStart: boolean;
+  /**
+   * Key for the dashboard's CSRF tokens (CSRF_SECRET). Null: a random key per process, so tokens
+   * stop working on restart (pages are reloaded) and differ between processes behind one proxy.
+   */
+  csrfSecret: string | null;
+  /** PROTECT_READS=true: read-only endpoints, /health and /metrics need the same access as reads (any known user, or local). */
+  protectReads: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -99,6 +106,21 @@ function list(env: Env, name: string): string[] {
   return (env[name] ?? "").split(/[\s,]+/).filter(Boolean);
 }
 
+function secret(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return null;
+  if (raw.length < 32) throw new ConfigError(`${name} must be at least 32 characters (e.g. \`openssl rand -hex 32\`); got ${raw.length}`);
+  return raw;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["true", "1", "yes"].includes(raw)) return true;
+  if (["false", "0", "no"].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false; got "${env[name]}"`);
+}
+
 export function loadConfig(env: Env): Config {
   const level = env.LOG_LEVEL ?? "info";
   if (!["debug", "info", "warn", "error"].includes(level)) {
@@ -128,5 +150,7 @@ export function loadConfig(env: Env): Config {
     apiTokens: list(env, "API_TOKENS"),
     logLevel: level as Config["logLevel"],
     seedOnStart: env.SEED_ON_START !== "false",
+    csrfSecret: secret(env, "CSRF_SECRET"),
+    protectReads: bool(env, "PROTECT_READS", false),
   };
 }

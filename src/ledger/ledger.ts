@@ -145,6 +145,13 @@ export interface JobQuery {
   q?: string;
   /** Keyset: jobs with id < before (newest first). */
   before?: string;
+  /**
+   * Only jobs with id > after. With `before`, a window of ids: filters no index serves (text,
+   * attempt) then scan at most that many rows, however few of them match.
+   */
+  after?: string;
+  /** Only jobs with attempt >= this (retries: Scheduled jobs that already ran). */
+  minAttempt?: number;
   limit: number;
 }
 

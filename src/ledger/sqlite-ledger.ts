@@ -373,6 +373,11 @@ export class SqliteLedger implements Ledger {
       const b = toId(query.before);
       if (b !== null) (where.push("id < ?"), params.push(b));
     }
+    if (query.after !== undefined) {
+      const a = toId(query.after);
+      if (a !== null) (where.push("id > ?"), params.push(a));
+    }
+    if (query.minAttempt !== undefined) (where.push("attempt >= ?"), params.push(query.minAttempt));
     if (query.q) {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => "\\" + c)}%`;
       const exact = toId(query.q);

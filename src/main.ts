@@ -1,0 +1,32 @@
+// Start-up: read the environment once, build the server, listen, and stop gracefully on
+// SIGTERM/SIGINT (running jobs get SHUTDOWN_GRACE to finish; the rest are requeued).
+import { serve } from "@hono/node-server";
+import process from "node:process";
+import { systemClock } from "./actors/runtime/clock.ts";
+import { loadConfig } from "./config.ts";
+import { composeServer } from "./compose.ts";
+import { createLogger } from "./logger.ts";
+
+const config = loadConfig(process.env);
+const logger = createLogger({ category: "CatalogJobs", level: config.logLevel, now: () => systemClock.now() });
+const server = await composeServer(config, { clock: systemClock, logger });
+const http = serve({ fetch: server.app.fetch, port: config.port, hostname: "0.0.0.0" }, (info) => {
+  logger.info(`Now listening on: http://localhost:${info.port} (dashboard: http://localhost:${info.port}/hangfire)`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal} received: stopping`);
+  http.close();
+  try {
+    await server.close(config.shutdownGraceMs);
+    process.exit(0);
+  } catch (err) {
+    logger.error("Shutdown failed", err);
+    process.exit(1);
+  }
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
