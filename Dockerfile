@@ -14,6 +14,8 @@ ENV NODE_ENV=production PORT=8080 DATA_DIR=/data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/db ./db
+# The dashboard's stylesheet and script are served from here (htmx from node_modules).
+COPY --from=build /app/src/views/assets ./src/views/assets
 COPY --from=build /app/package.json ./package.json
 VOLUME ["/data"]
 EXPOSE 8080

@@ -71,7 +71,7 @@ export function OverviewLive(props: { d: OverviewData; v: View }) {
         <div class="card-head">
           <h2>Realtime</h2>
           <span class="muted" data-testid="throughput">
-            {(lastMinute / 60).toFixed(lastMinute >= 600 ? 0 : 1)} jobs/s over the last minute · {count(failedMinute)} failed
+            {(lastMinute / 60).toFixed(lastMinute >= 600 ? 0 : 1)} jobs/s over the last minute · {count(failedMinute)} failed attempts
           </span>
         </div>
         <LineGraph
@@ -79,7 +79,7 @@ export function OverviewLive(props: { d: OverviewData; v: View }) {
           xLabels={[`${Math.round(seconds / 60)} min ago`, `${Math.round(seconds / 120)} min ago`, "now"]}
           series={[
             { label: "Succeeded", cls: "s-succeeded", values: d.realtime.succeeded },
-            { label: "Failed", cls: "s-failed", values: d.realtime.failed },
+            { label: "Failed attempts", cls: "s-failed", values: d.realtime.failed },
           ]}
         />
       </section>
@@ -110,7 +110,7 @@ export function OverviewPage(props: { d: OverviewData; v: View }) {
             xLabels={h.map((t, i) => (i % 6 === 2 ? hourLabel(t) : ""))}
             series={[
               { label: "Succeeded", cls: "s-succeeded", values: d.hourly.succeeded },
-              { label: "Failed", cls: "s-failed", values: d.hourly.failed },
+              { label: "Failed attempts", cls: "s-failed", values: d.hourly.failed },
             ]}
           />
         </section>
@@ -125,7 +125,7 @@ export function OverviewPage(props: { d: OverviewData; v: View }) {
             xLabels={w.map((t) => dayLabel(t).slice(0, 3))}
             series={[
               { label: "Succeeded", cls: "s-succeeded", values: d.daily.succeeded },
-              { label: "Failed", cls: "s-failed", values: d.daily.failed },
+              { label: "Failed attempts", cls: "s-failed", values: d.daily.failed },
             ]}
           />
         </section>

@@ -23,6 +23,9 @@ interface Running {
   worker: Worker;
   exited: Promise<ExitInfo>;
   members: Set<string>;
+  /** Messages wait until the thread said "ready": Deno drops what arrives before its listener. */
+  ready: boolean;
+  queued: ToService[];
 }
 
 export class ServiceThread {
@@ -50,13 +53,13 @@ export class ServiceThread {
   join(name: string): Running {
     const run = this.#current ?? this.#spawn();
     run.members.add(name);
-    run.worker.postMessage({ t: "start", name } satisfies ToService);
+    this.#post(run, { t: "start", name });
     return run;
   }
 
   runNow(name: string): boolean {
     if (!this.#current?.members.has(name)) return false;
-    this.#current.worker.postMessage({ t: "run-now", name } satisfies ToService);
+    this.#post(this.#current, { t: "run-now", name });
     return true;
   }
 
@@ -64,7 +67,7 @@ export class ServiceThread {
   async leave(run: Running, name: string): Promise<void> {
     if (!run.members.delete(name)) return;
     const stopped = new Promise<void>((r) => this.#stopped.set(name, r));
-    run.worker.postMessage({ t: "stop", name } satisfies ToService);
+    this.#post(run, { t: "stop", name });
     const timeout = new Promise<void>((r) => setTimeout(r, this.#o.stopTimeoutMs ?? 5_000).unref());
     await Promise.race([stopped, timeout, run.exited]);
     this.#stopped.delete(name);
@@ -72,6 +75,11 @@ export class ServiceThread {
       if (this.#current === run) this.#current = null;
       await run.worker.terminate();
     }
+  }
+
+  #post(run: Running, m: ToService) {
+    if (run.ready) run.worker.postMessage(m);
+    else run.queued.push(m);
   }
 
   #spawn(): Running {
@@ -85,7 +93,10 @@ export class ServiceThread {
     const worker = startWorkerThread(this.#o.entryUrl, data, "background-services");
     let lastError: ExitInfo["error"] = null;
     worker.on("message", (m: FromService) => {
-      if (m.t === "status") {
+      if (m.t === "ready") {
+        run.ready = true;
+        for (const q of run.queued.splice(0)) worker.postMessage(q);
+      } else if (m.t === "status") {
         this.#status.set(m.status.name, m.status);
         for (const l of this.#listeners) l(m.status);
       } else if (m.t === "stopped") this.#stopped.get(m.name)?.();
@@ -95,6 +106,8 @@ export class ServiceThread {
     const run: Running = {
       worker,
       members: new Set(),
+      ready: false,
+      queued: [],
       exited: new Promise<ExitInfo>((resolve) =>
         worker.once("exit", (code) => {
           if (this.#current === run) this.#current = null;
