@@ -27,9 +27,9 @@ async function bundle(outdir: string, entryPoints: Record<string, string>) {
   });
 }
 
-function runNode(file: string, env: Record<string, string> = {}): Promise<Record<string, unknown>> {
+function runNode(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...nodeArgs, file], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => {
@@ -48,12 +48,14 @@ async function idleRss(): Promise<Record<string, unknown>> {
   const port = String(20000 + Math.floor(Math.random() * 20000));
   const child = spawn(process.execPath, ["dist/main.js"], { cwd: root, env: { ...process.env, DATA_DIR: dir, PORT: port, LOG_LEVEL: "warn" }, stdio: "ignore" });
   try {
-    let health: { actors: { state: string }[] } | null = null;
-    for (let i = 0; i < 100 && !health; i++) {
+    type Health = { actors: { state: string }[] };
+    const probe = () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as Promise<Health>, () => null);
+    let health: Health | null = null;
+    for (let i = 0; i < 100 && health === null; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as never, () => null);
+      health = await probe();
     }
-    if (!health) throw new Error("server did not answer /health");
+    if (health === null) throw new Error("server did not answer /health");
     await new Promise((r) => setTimeout(r, 5000)); // let start-up passes finish; idle now
     const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
     const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -70,6 +72,7 @@ await bundle(out, {
   "runtime-bench": "bench/runtime-bench.ts",
   "job-worker": "src/actors/runtime/job-worker-entry.ts",
   "bench-jobs": "bench/bench-jobs.ts",
+  "catalog-bench": "bench/catalog-bench.ts",
 });
 
 const rows: [string, string, string][] = [];
@@ -84,6 +87,40 @@ if (want("runtime")) {
   rows.push([`cron lateness p50 (ms, ${r.cronSamples} ticks)`, f(r.cronLateP50Ms, 2), "—"]);
   rows.push(["cron lateness p99 (ms)", f(r.cronLateP99Ms, 2), "≤ 5"]);
 }
+if (want("catalog")) {
+  // One process per part (see bench/catalog-bench.ts); --expose-gc so RSS is read after a GC.
+  console.log("catalog: 1,000,000 products in PostgreSQL (database catalog_jobs_bench, seeded if short) …");
+  const part = (name: string) => runNode(join(out, "catalog-bench.js"), { BENCH_CATALOG: name }, ["--expose-gc"]);
+  const prepared = await part("prepare");
+  const n = f(prepared.products);
+  if (typeof prepared.seedSeconds === "number") rows.push([`(setup) seeded catalog_jobs_bench with scripts/seed.ts (s)`, f(prepared.seedSeconds, 1), "—"]);
+  type Figures = { ms: number; runsMs: number[]; peakRssGrowthMb: number; hwmGrowthMb: number | null };
+  const runs = (r: Figures, d = 0) => r.runsMs.map((ms) => f(ms, d)).join(" / ");
+  const rss = (r: Figures) => f(r.peakRssGrowthMb, 1) + (r.hwmGrowthMb === null ? "" : ` [${f(r.hwmGrowthMb, 1)}]`);
+  const rssLabel = "peak RSS growth, max of runs (MB, 20 ms samples [VmHWM])";
+  console.log("catalog: daily analytics ×3 …");
+  const a = (await part("analytics")) as unknown as Figures & { totalProducts: number };
+  rows.push([`daily analytics, ${f(a.totalProducts)} products (ms, median of ${runs(a)})`, f(a.ms), "≤ 1,000"]);
+  rows.push([`  ${rssLabel}`, rss(a), "≤ 100"]);
+  console.log("catalog: cache warm-up ×3 …");
+  const warm = (await part("warmup")) as unknown as Figures;
+  rows.push([`cache warm-up, ${n} products (ms, median of ${runs(warm)})`, f(warm.ms), "—"]);
+  rows.push([`  ${rssLabel}`, rss(warm), "≤ 100"]);
+  console.log("catalog: full sync into FTS5, then incremental syncs of 100 changed products …");
+  const s = (await part("sync")) as { full: Figures & { indexed: number }; incremental: Figures & { touched: { synced: number; rowsRead: number }[] } };
+  rows.push([`full sync into FTS5, ${f(s.full.indexed)} documents (s, median of ${s.full.runsMs.map((ms) => f(ms / 1000, 1)).join(" / ")})`, f(s.full.ms / 1000, 1), "≤ 30"]);
+  rows.push([`  ${rssLabel}`, rss(s.full), "≤ 100"]);
+  const touched = s.incremental.touched.map((t) => `${t.synced}/${t.rowsRead}`).join(", ");
+  rows.push([`incremental sync, 100 of ${n} changed (ms, median of ${runs(s.incremental, 1)})`, f(s.incremental.ms, 1), "≤ 100"]);
+  rows.push([`  products synced / rows read per pass: ${touched}`, "", "100 / 100"]);
+  rows.push([`  ${rssLabel}`, rss(s.incremental), "≤ 100"]);
+}
+if (want("dashboard")) {
+  console.log("dashboard: render time with 1,000,000 jobs in the ledger …");
+  const { benchDashboard } = await import("./bench-dashboard.ts");
+  const d = await benchDashboard({ jobs: 1_000_000, iterations: 200, log: () => undefined });
+  for (const p of d.pages) rows.push([`dashboard ${p.name} (ms p95; p50 ${f(p.p50, 1)})`, f(p.p95, 1), "≤ 30"]);
+}
 if (want("rss")) {
   console.log("rss: production build idle with all actors …");
   const r = await idleRss();
@@ -91,7 +128,7 @@ if (want("rss")) {
 }
 rmSync(out, { recursive: true, force: true });
 
-const w = [Math.max(...rows.map((r) => r[0].length)), 12, 10];
+const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(12, ...rows.map((r) => r[1].length)), 10];
 console.log("\n" + ["measure".padEnd(w[0]), "value".padStart(w[1]), "target".padStart(w[2])].join("  "));
 console.log("-".repeat(w[0] + w[1] + w[2] + 4));
 for (const r of rows) console.log([r[0].padEnd(w[0]), r[1].padStart(w[1]), r[2].padStart(w[2])].join("  "));

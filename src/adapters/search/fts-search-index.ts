@@ -21,7 +21,11 @@ export class FtsSearchIndex implements SearchIndex {
   /** Opens (creating if needed) the index file; tables are created by ensure(). */
   static async open(path: string): Promise<FtsSearchIndex> {
     const db = await openDatabase(path);
-    db.exec("PRAGMA cache_size = -32768"); // 32 MiB of pages: FTS5 segment merges reread a lot
+    // 8 MiB of pages. A full rebuild writes most pages once, so a bigger cache mostly holds pages
+    // nobody reads again. Measured on 1M products (npm run bench catalog): with 32 MiB the full
+    // sync's peak RSS grew ~104 MB, with 8 MiB ~79 MB, the sync taking ~20 s either way (FTS5's
+    // final 'rebuild' step alone ~5% slower); 100-document upserts no slower.
+    db.exec("PRAGMA cache_size = -8192");
     return new FtsSearchIndex(db);
   }
 
