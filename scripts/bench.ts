@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { build } from "esbuild";
+import { NODE_FLAGS } from "./node-flags.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const only = process.argv.slice(2);
@@ -46,7 +47,7 @@ async function idleRss(): Promise<Record<string, unknown>> {
   if (built.status !== 0) throw new Error("build failed");
   const dir = mkdtempSync(join(tmpdir(), "cj-rss-"));
   const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, ["dist/main.js"], { cwd: root, env: { ...process.env, DATA_DIR: dir, PORT: port, LOG_LEVEL: "warn" }, stdio: "ignore" });
+  const child = spawn(process.execPath, [...NODE_FLAGS, "dist/main.js"], { cwd: root, env: { ...process.env, DATA_DIR: dir, PORT: port, LOG_LEVEL: "warn" }, stdio: "ignore" });
   try {
     type Health = { actors: { state: string }[] };
     const probe = () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json() as Promise<Health>, () => null);
