@@ -10,11 +10,8 @@ test.before(async (ctx) => {
 test.after(async (ctx) => ctx.t.close());
 
 async function runToEnd(t: TestApp, type: string, args: unknown = null) {
-  let id = "";
-  const done = finished(t, (e) => e.jobId === id);
   const { jobId } = await t.h.rt.enqueue(type, args);
-  id = jobId;
-  await done;
+  await finished(t, (e) => e.jobId === jobId);
   await t.h.rt.settle();
   return jobId;
 }

@@ -82,13 +82,10 @@ test("metrics parse as Prometheus text and count jobs by state from the ledger",
 });
 
 test("executions are counted by type and outcome, with durations as a histogram, and retries", async ({ t }) => {
-  let id = "";
-  const ok = finished(t, (e) => e.jobId === id);
-  id = (await t.h.rt.enqueue("daily-analytics")).jobId;
-  await ok;
-  const bad = finished(t, (e) => e.jobId === id);
-  id = (await t.h.rt.enqueue("fails-once-per-call")).jobId;
-  await bad;
+  const okId = (await t.h.rt.enqueue("daily-analytics")).jobId;
+  await finished(t, (e) => e.jobId === okId);
+  const badId = (await t.h.rt.enqueue("fails-once-per-call")).jobId;
+  await finished(t, (e) => e.jobId === badId);
   const { types, samples } = await scrape(t);
   assert.is(value(samples, "catalog_jobs_jobs_processed_total", { type: "daily-analytics", outcome: "succeeded" }), 1);
   assert.is(value(samples, "catalog_jobs_jobs_processed_total", { type: "fails-once-per-call", outcome: "failed" }), 1);
@@ -138,11 +135,9 @@ test("the collector subscribes once per runtime, however many apps are built ove
   createApp(t.deps);
   createApp(t.deps);
   // Three apps over one runtime: one succeeded job is counted once.
-  let id = "";
-  const done = finished(t, (e) => e.jobId === id);
   const before = value((await scrape(t)).samples, "catalog_jobs_jobs_processed_total", { type: "cleanup", outcome: "succeeded" }) ?? 0;
-  id = (await t.h.rt.enqueue("cleanup")).jobId;
-  await done;
+  const id = (await t.h.rt.enqueue("cleanup")).jobId;
+  await finished(t, (e) => e.jobId === id);
   assert.is(value((await scrape(t)).samples, "catalog_jobs_jobs_processed_total", { type: "cleanup", outcome: "succeeded" }), before + 1);
 });
 
