@@ -33,7 +33,7 @@ export interface ClaimSource {
 
 const RETRY_DELAYS_MS = [50, 200, 1000, 5000];
 /** A commit this long after the previous one ended is not part of a burst. */
-const QUIET_MS = 2;
+const QUIET_MS = 1;
 
 export class GroupCommit {
   #ledger: Ledger;
