@@ -446,11 +446,10 @@ export class SqliteLedger implements Ledger {
     );
   }
 
-  renewLeases(serverId: string, now: number, leaseUntil: number): Promise<number> {
+  renewLeases(serverId: string, _now: number, leaseUntil: number): Promise<number> {
     const r = this.#db
       .prepare("UPDATE jobs SET lease_until = ? WHERE server_id = ? AND state = 'Processing'")
       .run(Math.round(leaseUntil), serverId);
-    void now;
     return Promise.resolve(r.changes);
   }
 

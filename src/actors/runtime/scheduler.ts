@@ -114,7 +114,7 @@ export class Scheduler {
   /** Re-reads recurring jobs (after an edit or another process's change) and re-arms the timer. */
   refreshRecurring(): Promise<void> {
     if (!this.#leader || this.#stopped) return Promise.resolve();
-    return this.#serial(() => this.#tick(false));
+    return this.#serial(() => this.#tick());
   }
 
   #armCron(at: number) {
@@ -125,7 +125,7 @@ export class Scheduler {
     this.#cronTimer = this.#d.clock.setTimeout(() => {
       this.#cronTimer = null;
       this.#cronAt = Infinity;
-      void this.#serial(() => this.#tick(true));
+      void this.#serial(() => this.#tick());
     }, Math.max(0, at - this.#d.clock.now()));
   }
 
@@ -135,7 +135,7 @@ export class Scheduler {
     this.#cronAt = Infinity;
   }
 
-  async #tick(_fromTimer: boolean) {
+  async #tick() {
     if (!this.#leader || this.#stopped) return;
     const now = this.#d.clock.now();
     let earliest = Infinity;
