@@ -157,7 +157,8 @@ export class GroupCommit {
       });
     } catch (err) {
       this.#onFailure(err, jobs, transitions, progress, logs);
-      if (claim) this.#claims?.claimed([], claim.slots.length);
+      // Nothing was claimed, but work may still be waiting: asked = 0 keeps the pool looking.
+      if (claim) this.#claims?.claimed([], 0);
       return;
     }
     this.#failures = 0;
@@ -174,16 +175,20 @@ export class GroupCommit {
     const delay = RETRY_DELAYS_MS[Math.min(this.#failures, RETRY_DELAYS_MS.length - 1)];
     this.#failures++;
     this.#log.error(`Ledger write failed (${jobs.length} jobs, ${transitions.length} state changes); retrying in ${delay} ms`, err);
-    for (const j of jobs) j.reject(err);
-    for (const t of transitions) t.failed(err);
-    // Progress and log lines are kept for the next try; newer progress wins.
-    for (const p of progress) if (!this.#progress.has(p.jobId)) this.#progress.set(p.jobId, p);
-    this.#logs = logs.concat(this.#logs);
+    // The back-off timer first: callbacks below re-queue writes and poke, which must wait for it.
     if (!this.#retryTimer && !this.#closed) {
       this.#retryTimer = this.#clock.setTimeout(() => {
         this.#retryTimer = null;
         this.poke();
       }, delay);
+    }
+    for (const j of jobs) j.reject(err);
+    for (const t of transitions) t.failed(err);
+    // Progress and log lines get a few more tries (newer progress wins), then are dropped: they
+    // must never keep state changes from committing.
+    if (this.#failures <= 3) {
+      for (const p of progress) if (!this.#progress.has(p.jobId)) this.#progress.set(p.jobId, p);
+      this.#logs = logs.concat(this.#logs);
     }
   }
 }

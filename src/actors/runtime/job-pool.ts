@@ -248,14 +248,18 @@ export class JobPool implements ClaimSource {
       case "done":
         this.#onOutcomes(slot, m.outcomes);
         break;
-      case "progress":
-        this.#commit.setProgress({ jobId: m.jobId, percent: m.percent, message: m.message });
-        this.#events.emit("job:progress", { jobId: m.jobId, percent: m.percent, message: m.message });
+      case "progress": {
+        // Checked again here: whatever a thread sends must not be able to poison a group commit.
+        const percent = Math.max(0, Math.min(100, Number(m.percent) || 0));
+        const message = m.message == null ? null : String(m.message);
+        this.#commit.setProgress({ jobId: m.jobId, percent, message });
+        this.#events.emit("job:progress", { jobId: m.jobId, percent, message });
         break;
+      }
       case "log":
         if (!m.jobId) this.#log.error(m.message);
         else {
-          this.#commit.addLog({ jobId: m.jobId, at: m.at, level: m.level, message: m.message });
+          this.#commit.addLog({ jobId: m.jobId, at: Number(m.at) || this.#clock.now(), level: m.level, message: String(m.message) });
           this.#events.emit("job:log", { jobId: m.jobId, at: m.at, level: m.level, message: m.message });
         }
         break;
@@ -310,6 +314,9 @@ export class JobPool implements ClaimSource {
       this.#byJobId.delete(entry.job.id);
       if (expected) {
         this.#requeue(entry, "Requeued: the server is shutting down");
+      } else if (entry === running && slot.killed && slot.killed.seq !== entry.seq) {
+        // We terminated the thread for another job's timeout just after this one started.
+        this.#requeue(entry, "Requeued: its worker thread was stopped for another job's timeout");
       } else if (entry === running) {
         const error =
           slot.killed?.seq === entry.seq

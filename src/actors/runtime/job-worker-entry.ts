@@ -110,7 +110,8 @@ async function execute(job: RunJob): Promise<JobOutcome> {
       const p = Math.max(0, Math.min(100, Number(percent) || 0));
       if (p === lastPercent && message === undefined) return;
       lastPercent = p;
-      send({ t: "progress", jobId: job.jobId, percent: p, message: message ?? null });
+      // Plain-JS job code may pass anything: only a string (or nothing) reaches the ledger.
+      send({ t: "progress", jobId: job.jobId, percent: p, message: message == null ? null : String(message) });
     },
     log(message, level = "info") {
       send({ t: "log", jobId: job.jobId, at: now(), level, message: String(message) });

@@ -310,7 +310,8 @@ export class Runtime {
       at: this.#clock.now(),
     });
     if (!applied) throw new ConflictError(`job ${id} is already ${job.state}`);
-    if (job.state === "Processing") this.#pool.cancel(id, reason);
+    // Always: it may have been claimed between the read above and the transition.
+    this.#pool.cancel(id, reason);
     this.events.emit("job:deleted", { jobId: id, reason });
   }
 

@@ -11,6 +11,8 @@ import { compileCron, dueOccurrences, nextAfter } from "./cron.ts";
 import type { RuntimeEvents } from "./events.ts";
 
 const PROMOTE_BATCH = 1000;
+/** After a failed pass (the ledger unreachable), try again this soon. */
+const RETRY_AFTER_ERROR_MS = 1000;
 
 export interface SchedulerDeps {
   ledger: Ledger;
@@ -88,19 +90,28 @@ export class Scheduler {
 
   #promote(): Promise<void> {
     return this.#serial(async () => {
-      let total = 0;
-      for (;;) {
-        const n = await this.#d.ledger.promoteDue(this.#d.clock.now(), PROMOTE_BATCH);
-        total += n;
-        if (n < PROMOTE_BATCH) break;
+      try {
+        await this.#promotePass();
+      } catch (err) {
+        this.#d.logger.error("Promoting delayed jobs failed; trying again shortly", err);
+        this.#armDelay(this.#d.clock.now() + RETRY_AFTER_ERROR_MS);
       }
-      if (total) {
-        this.#d.events.emit("scheduled:promoted", { count: total });
-        this.#d.onWork();
-      }
-      const next = await this.#d.ledger.nextScheduledAt();
-      if (next !== null) this.#armDelay(next);
     });
+  }
+
+  async #promotePass(): Promise<void> {
+    let total = 0;
+    for (;;) {
+      const n = await this.#d.ledger.promoteDue(this.#d.clock.now(), PROMOTE_BATCH);
+      total += n;
+      if (n < PROMOTE_BATCH) break;
+    }
+    if (total) {
+      this.#d.events.emit("scheduled:promoted", { count: total });
+      this.#d.onWork();
+    }
+    const next = await this.#d.ledger.nextScheduledAt();
+    if (next !== null) this.#armDelay(next);
   }
 
   // ---------------------------------------------------------------- recurring jobs
@@ -139,9 +150,23 @@ export class Scheduler {
     if (!this.#leader || this.#stopped) return;
     const now = this.#d.clock.now();
     let earliest = Infinity;
-    for (const rec of await this.#d.ledger.listRecurring()) {
+    let recurring: RecurringJob[];
+    try {
+      recurring = await this.#d.ledger.listRecurring();
+    } catch (err) {
+      this.#d.logger.error("Reading recurring jobs failed; trying again shortly", err);
+      return this.#armCron(now + RETRY_AFTER_ERROR_MS);
+    }
+    for (const rec of recurring) {
       if (!rec.enabled) continue;
-      const next = await this.#fireIfDue(rec, now);
+      let next: number | null;
+      try {
+        next = await this.#fireIfDue(rec, now);
+      } catch (err) {
+        // One job's failure neither stops the others nor its own next try.
+        this.#d.logger.error(`Firing recurring job ${rec.id} failed; trying again shortly`, err);
+        next = now + RETRY_AFTER_ERROR_MS;
+      }
       if (next !== null && next < earliest) earliest = next;
     }
     if (earliest < Infinity) this.#armCron(earliest);

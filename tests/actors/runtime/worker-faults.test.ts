@@ -189,6 +189,19 @@ test("a job running for many lease periods keeps its lease and is never started 
   }
 });
 
+test("a job reporting progress with a non-string message neither fails nor blocks the ledger", async () => {
+  const h = await startRuntime();
+  try {
+    const { jobId } = await h.rt.enqueue("odd-progress");
+    const job = await finalState(h, jobId, "Succeeded");
+    assert.is(job.result, "done");
+    const next = await h.rt.enqueue("echo", { after: "odd-progress" });
+    await finalState(h, next.jobId, "Succeeded");
+  } finally {
+    await h.close();
+  }
+});
+
 test("a graceful stop lets a running job finish within the grace period", async () => {
   const h = await startRuntime({ workerCount: 1 });
   const processing = h.rt.events.waitFor("job:processing");
