@@ -20,6 +20,7 @@ import type { JobDefinition } from "./job-definition.ts";
 import { type FromJobWorker, type JobOutcome, type JobWorkerData, type RunJob, SLOT_LENGTH, SLOT_SEQ, SLOT_STARTED_AT, type ToJobWorker } from "./messages.ts";
 import { decideRetry, type RetryPolicy } from "./retry-policy.ts";
 import type { ActorInstance, ExitInfo, Supervisor } from "./supervisor.ts";
+import type { RestartPolicy } from "./restart-policy.ts";
 import { startWorkerThread } from "./worker-thread.ts";
 
 export interface JobType {
@@ -42,6 +43,8 @@ export interface JobPoolOptions {
   workerMemoryMb?: number;
   rpc: Record<string, (...args: unknown[]) => Promise<unknown>>;
   random?: () => number;
+  /** How job worker threads are restarted (default: the supervisor's). */
+  restartPolicy?: RestartPolicy;
 }
 
 interface InFlight {
@@ -62,7 +65,7 @@ interface Slot {
   /** Set when we terminate the thread ourselves, to tell a timeout from a crash. */
   killed: { seq: number; error: ErrorInfo } | null;
   lastError: ErrorInfo | null;
-  readyWaiters: (() => void)[];
+  readyWaiters: { resolve: () => void; reject: (err: Error) => void }[];
 }
 
 const FAST_JOB_MS = 2;
@@ -84,7 +87,7 @@ export class JobPool implements ClaimSource {
   #byJobId = new Map<string, Slot>();
 
   constructor(o: JobPoolOptions, deps: { commit: GroupCommit; clock: Clock; events: RuntimeEvents; logger: Logger; supervisor: Supervisor }) {
-    this.#o = { ...o, prefetch: o.prefetch ?? 32, workerMemoryMb: o.workerMemoryMb ?? 0, random: o.random ?? Math.random };
+    this.#o = { ...o, prefetch: o.prefetch ?? 32, workerMemoryMb: o.workerMemoryMb ?? 0, random: o.random ?? Math.random } as Required<JobPoolOptions>;
     this.#commit = deps.commit;
     this.#clock = deps.clock;
     this.#events = deps.events;
@@ -112,11 +115,28 @@ export class JobPool implements ClaimSource {
       this.#supervisor.supervise({
         id: `job-worker-${i}`,
         kind: "job-worker",
+        restartPolicy: this.#o.restartPolicy,
         start: () => this.#startSlot(slot),
         onExit: (info, expected) => this.#onExit(slot, info, expected),
       });
     }
-    await Promise.all(this.#slots.map((s) => (s.ready ? undefined : new Promise<void>((r) => s.readyWaiters.push(r)))));
+    // A thread that can never start (its job modules fail to load in a worker, say) ends with the
+    // supervisor giving up on it: start-up fails with that reason instead of waiting forever.
+    const off = this.#events.on("actor:state", (e) => {
+      if (e.state !== "stopped") return;
+      const slot = this.#slots[Number(/^job-worker-(\d+)$/.exec(e.actorId)?.[1] ?? 0) - 1];
+      const err = new Error(`Job worker ${e.actorId} could not start: ${e.error ?? "it exited before it was ready"}`);
+      for (const w of slot?.readyWaiters.splice(0) ?? []) w.reject(err);
+    });
+    // The clock's timers do not hold the process open; while a crashed thread waits for its
+    // restart nothing else might, and Node would exit in the middle of start-up.
+    const keepAlive = setInterval(() => undefined, 1_000);
+    try {
+      await Promise.all(this.#slots.map((s) => (s.ready ? undefined : new Promise<void>((resolve, reject) => s.readyWaiters.push({ resolve, reject })))));
+    } finally {
+      clearInterval(keepAlive);
+      off();
+    }
   }
 
   /** New work may be claimable (local enqueue, promotion, recovery, another process). */
@@ -242,7 +262,7 @@ export class JobPool implements ClaimSource {
     switch (m.t) {
       case "ready":
         slot.ready = true;
-        for (const w of slot.readyWaiters.splice(0)) w();
+        for (const w of slot.readyWaiters.splice(0)) w.resolve();
         this.wake();
         break;
       case "done":

@@ -15,6 +15,7 @@ import type { JobDefinition, JobModule } from "./job-definition.ts";
 import { JobPool, type JobType } from "./job-pool.ts";
 import { LeaderLease } from "./leader-lease.ts";
 import { resolveRetryPolicy } from "./retry-policy.ts";
+import type { RestartPolicy } from "./restart-policy.ts";
 import { Scheduler } from "./scheduler.ts";
 import { type ActorSpec, Supervisor } from "./supervisor.ts";
 
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   deadServerAfterMs?: number;
   /** The event stream, when the caller must subscribe before start-up (recovery happens during it). */
   events?: RuntimeEvents;
+  /** How job worker threads are restarted after a crash (default: backoff 100 ms → 30 s, 20 a minute). */
+  restartPolicy?: RestartPolicy;
 }
 
 export interface EnqueueOptions {
@@ -112,6 +115,7 @@ export class Runtime {
         workerMemoryMb: o.workerMemoryMb,
         rpc: o.rpc ?? {},
         random: o.random,
+        restartPolicy: o.restartPolicy,
       },
       { ...deps, commit: this.#commit, supervisor: this.#supervisor },
     );
@@ -151,7 +155,15 @@ export class Runtime {
       actors: [],
     });
     for (const def of this.#o.recurring ?? []) await this.#registerRecurring(def, now);
-    await this.#pool.start();
+    try {
+      await this.#pool.start();
+    } catch (err) {
+      // Leave nothing running behind a failed start: other threads would keep the process alive.
+      await this.#supervisor.stopAll();
+      this.#commit.close();
+      await this.ledger.removeServer(this.serverId);
+      throw err;
+    }
     for (const spec of this.#o.actors ?? []) this.#supervisor.supervise(spec);
     await this.#scheduler.start();
     await this.#lease.start();

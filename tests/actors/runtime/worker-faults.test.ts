@@ -2,7 +2,14 @@
 // worker actor came back.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startRuntime, type Harness } from "../../helpers/runtime-harness.ts";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { systemClock } from "../../../src/actors/runtime/clock.ts";
+import { JOB_WORKER_ENTRY } from "../../../src/actors/runtime/entry-points.ts";
+import { Runtime } from "../../../src/actors/runtime/runtime.ts";
+import { SqliteLedger } from "../../../src/ledger/sqlite-ledger.ts";
+import { createLogger } from "../../../src/logger.ts";
+import { startRuntime, tempDir, TEST_JOBS, type Harness } from "../../helpers/runtime-harness.ts";
 
 async function finalState(h: Harness, jobId: string, state: "Succeeded" | "Failed") {
   await h.rt.events.waitFor(state === "Succeeded" ? "job:succeeded" : "job:failed", (e) => e.jobId === jobId && (state === "Succeeded" || (e as { retryAt: number | null }).retryAt === null), 20_000);
@@ -224,6 +231,32 @@ test("a graceful stop requeues a job still running when the grace period ends", 
   assert.is(job.attempt, 0, "the interrupted attempt is given back");
   assert.match(job.reason!, /shutting down/);
   await h.close();
+});
+
+test("a job worker that can never start fails start-up with the reason instead of waiting forever", async () => {
+  const dir = tempDir();
+  const ledger = await SqliteLedger.open({ path: join(dir.path, "ledger.db"), clock: systemClock, retentionMs: 86_400_000 });
+  try {
+    const started = Runtime.start({
+      ledger,
+      clock: systemClock,
+      logger: createLogger({ category: "test", level: "error", sink: () => undefined }),
+      workerCount: 1,
+      leaseTtlMs: 2_000,
+      defaultJobTimeoutMs: 60_000,
+      jobModules: [TEST_JOBS, pathToFileURL(join(import.meta.dirname, "../../fixtures/worker-broken-jobs.ts")).href],
+      entryUrl: JOB_WORKER_ENTRY(),
+      restartPolicy: { initialDelayMs: 5, maxDelayMs: 10, maxRestarts: 2, windowMs: 60_000 },
+    });
+    const err = await started.then(() => null, (e: Error) => e);
+    assert.ok(err, "start-up failed");
+    assert.match(err!.message, /job-worker-1 could not start/);
+    assert.match(err!.message, /cannot load in a worker thread/);
+    assert.is((await ledger.listServers()).length, 0, "the failed server deregistered");
+  } finally {
+    await ledger.close();
+    dir.remove();
+  }
 });
 
 test.run();
