@@ -45,10 +45,6 @@ export class RuntimeEvents {
     }
   }
 
-  hasListeners(name: keyof RuntimeEventMap): boolean {
-    return (this.#listeners.get(name)?.size ?? 0) > 0;
-  }
-
   /** Resolves with the first event matching `where`; rejects after `timeoutMs` (real time). */
   waitFor<K extends keyof RuntimeEventMap>(
     name: K,

@@ -11,7 +11,7 @@ import type { Clock, TimerHandle } from "./clock.ts";
 import { compileCron, nextAfter } from "./cron.ts";
 import { RuntimeEvents } from "./events.ts";
 import { GroupCommit } from "./group-commit.ts";
-import type { JobDefinition, JobModule } from "./job-definition.ts";
+import type { JobModule } from "./job-definition.ts";
 import { JobPool, type JobType } from "./job-pool.ts";
 import { LeaderLease } from "./leader-lease.ts";
 import { resolveRetryPolicy } from "./retry-policy.ts";
@@ -238,10 +238,6 @@ export class Runtime {
 
   // ---------------------------------------------------------------- jobs
 
-  jobType(type: string): JobDefinition | undefined {
-    return this.#types.get(type)?.def;
-  }
-
   jobTypes(): string[] {
     return [...this.#types.keys()];
   }
@@ -296,35 +292,28 @@ export class Runtime {
 
   /** Moves a job (any state but Processing on another server) back to Enqueued. */
   async requeue(id: string, reason = "Requeued from the dashboard"): Promise<void> {
-    const job = await this.ledger.getJob(id);
-    if (!job) throw new NotFoundError("job", id);
-    const applied = await this.#transition({
-      jobId: id,
-      from: ["Scheduled", "Succeeded", "Failed", "Deleted", "Enqueued"],
-      to: "Enqueued",
-      reason,
-      at: this.#clock.now(),
-    });
-    if (!applied) throw new ConflictError(`job ${id} is ${job.state === "Processing" ? "running; delete it first or wait" : `in state ${job.state}`}`);
+    await this.#move(id, ["Scheduled", "Succeeded", "Failed", "Deleted", "Enqueued"], "Enqueued", reason, (state) =>
+      state === "Processing" ? "running; delete it first or wait" : `in state ${state}`,
+    );
     this.events.emit("job:requeued", { jobId: id, reason });
     this.#pool.wake();
   }
 
   /** Deletes a job; a running one is asked to abort (its later outcome is ignored). */
   async delete(id: string, reason = "Deleted from the dashboard"): Promise<void> {
-    const job = await this.ledger.getJob(id);
-    if (!job) throw new NotFoundError("job", id);
-    const applied = await this.#transition({
-      jobId: id,
-      from: ["Enqueued", "Scheduled", "Processing", "Failed", "Succeeded"],
-      to: "Deleted",
-      reason,
-      at: this.#clock.now(),
-    });
-    if (!applied) throw new ConflictError(`job ${id} is already ${job.state}`);
-    // Always: it may have been claimed between the read above and the transition.
+    await this.#move(id, ["Enqueued", "Scheduled", "Processing", "Failed", "Succeeded"], "Deleted", reason, (state) => `already ${state}`);
+    // Always: it may have been claimed between the ledger's read and the transition.
     this.#pool.cancel(id, reason);
     this.events.emit("job:deleted", { jobId: id, reason });
+  }
+
+  /** A manual state change: 404 for an unknown job, 409 (worded by `why`) from a state that forbids it. */
+  async #move(id: string, from: JobState[], to: JobState, reason: string, why: (state: JobState) => string): Promise<void> {
+    const applied = await this.#transition({ jobId: id, from, to, reason, at: this.#clock.now() });
+    if (applied) return;
+    const job = await this.ledger.getJob(id);
+    if (!job) throw new NotFoundError("job", id);
+    throw new ConflictError(`job ${id} is ${why(job.state)}`);
   }
 
   #transition(transition: Parameters<GroupCommit["addTransition"]>[0]["transition"]): Promise<boolean> {

@@ -5,29 +5,10 @@ import type { Category, Product } from "./catalog-store.ts";
 
 type Instant = number | Date;
 
-export interface ProductRow {
-  id: number;
-  sku: string;
-  name: string;
-  description: string;
-  categoryId: number;
-  categoryName: string;
-  priceCents: number;
-  stockQuantity: number;
-  isActive: boolean;
-  popularity: number;
-  createdAt: Instant;
-  updatedAt: Instant;
-  deletedAt: Instant | null;
-}
+/** A Product as a store reads it: the same fields, with the driver's kind of timestamps. */
+export type ProductRow = Omit<Product, "createdAt" | "updatedAt" | "deletedAt"> & { createdAt: Instant; updatedAt: Instant; deletedAt: Instant | null };
 
-export interface CategoryRow {
-  id: number;
-  name: string;
-  description: string;
-  createdAt: Instant;
-  updatedAt: Instant;
-}
+export type CategoryRow = Omit<Category, "createdAt" | "updatedAt"> & { createdAt: Instant; updatedAt: Instant };
 
 export const iso = (t: Instant): string => (typeof t === "number" ? new Date(t) : t).toISOString();
 
