@@ -16,6 +16,7 @@ await build({
     "service-worker": "src/actors/runtime/service-worker-entry.ts",
     services: "src/actors/services/registry.ts",
     "worker-services": "src/actors/worker-services.ts",
+    "ledger-checkpointer": "src/ledger/wal-checkpoint-worker.ts",
   },
   outdir: "dist",
   bundle: true,

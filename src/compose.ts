@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { createApp } from "./app.ts";
 import type { Clock } from "./actors/runtime/clock.ts";
-import { JOB_WORKER_ENTRY, JOBS_MODULE, SERVICE_WORKER_ENTRY, SERVICES_MODULE, WORKER_SERVICES_MODULE } from "./actors/runtime/entry-points.ts";
+import { JOB_WORKER_ENTRY, JOBS_MODULE, LEDGER_CHECKPOINT_ENTRY, SERVICE_WORKER_ENTRY, SERVICES_MODULE, WORKER_SERVICES_MODULE } from "./actors/runtime/entry-points.ts";
 import { Runtime } from "./actors/runtime/runtime.ts";
 import { ServiceActor, ServiceThread } from "./actors/runtime/service-actor.ts";
 import type { ServiceModule } from "./actors/runtime/service-definition.ts";
@@ -44,7 +44,12 @@ export async function composeServer(config: Config, deps: { clock: Clock; logger
   for (const id of unknownOverrides(config)) {
     logger.warn(`CRON_/TZ_ configuration names "${id}", which is not a recurring job; it is ignored`);
   }
-  const ledger = await SqliteLedger.open({ path: join(config.dataDir, "ledger.db"), clock, retentionMs: config.jobRetentionMs });
+  const ledger = await SqliteLedger.open({
+    path: join(config.dataDir, "ledger.db"),
+    clock,
+    retentionMs: config.jobRetentionMs,
+    checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY(),
+  });
   const catalog = await createCatalogStore(config, { now: () => clock.now() });
   await catalog.migrate();
   if (config.seedOnStart) {

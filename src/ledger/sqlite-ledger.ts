@@ -27,6 +27,7 @@ import type {
 } from "./ledger.ts";
 import { JOB_STATES } from "./ledger.ts";
 import { statCounterDeltas } from "./stat-counters.ts";
+import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from "./wal-checkpointer.ts";
 
 export interface SqliteLedgerOptions {
   path: string;
@@ -35,9 +36,19 @@ export interface SqliteLedgerOptions {
   retentionMs: number;
   /** How often to look for commits by other processes (PRAGMA data_version; no disk read). */
   externalChangePollMs?: number;
+  /**
+   * The WAL checkpoint thread's entry module (see wal-checkpointer.ts). Absent: SQLite's
+   * auto-checkpoint runs inside commits, on the committing thread.
+   */
+  checkpointerEntryUrl?: string;
 }
 
 type Row = Record<string, unknown>;
+
+/** Commits between two nudges of the checkpoint thread. */
+const CHECKPOINT_EVERY = 16;
+/** The checkpoint thread stops after this long without a nudge. */
+const CHECKPOINTER_IDLE_MS = 30_000;
 
 const SUMMARY_COLUMNS = `id, type, queue, state, reason, attempt, max_retries, created_at, updated_at, enqueue_at,
   started_at, finished_at, server_id, worker_id, lease_until, recurring_id, scheduled_for, progress,
@@ -51,6 +62,11 @@ export class SqliteLedger implements Ledger {
   #pollTimer: TimerHandle | null = null;
   #dataVersion = 0;
   #closed = false;
+  #checkpointer: WalCheckpointer | null = null;
+  #checkpointerStarting: Promise<void> | null = null;
+  #checkpointerIdle: TimerHandle | null = null;
+  #commitsSinceNudge = 0;
+  #checkpointsBefore = 0;
 
   private constructor(db: Database, opts: Required<SqliteLedgerOptions>) {
     this.#db = db;
@@ -59,9 +75,70 @@ export class SqliteLedger implements Ledger {
 
   static async open(options: SqliteLedgerOptions): Promise<SqliteLedger> {
     const db = await openDatabase(options.path);
-    const ledger = new SqliteLedger(db, { externalChangePollMs: 100, ...options });
+    const ledger = new SqliteLedger(db, { externalChangePollMs: 100, checkpointerEntryUrl: "", ...options });
     await ledger.migrate();
+    if (options.checkpointerEntryUrl) db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     return ledger;
+  }
+
+  /** The checkpoint thread: whether it runs now, checkpoints it ran so far, its last error. */
+  checkpointStats(): { running: boolean; checkpoints: number; lastError: string | null } {
+    const c = this.#checkpointer;
+    return { running: !!c?.alive, checkpoints: this.#checkpointsBefore + (c?.stats.checkpoints ?? 0), lastError: c?.stats.lastError ?? null };
+  }
+
+  /**
+   * After a commit: every CHECKPOINT_EVERY commits, a nudge to the checkpoint thread (waking a
+   * thread per commit would cost an idle system its pickup latency). The thread is started on
+   * the first nudge and stopped after CHECKPOINTER_IDLE_MS without one: an idle server does not
+   * carry it (~6 MB). If it cannot start, checkpoints go back to SQLite inside commits.
+   */
+  #afterCommit() {
+    if (!this.#opts.checkpointerEntryUrl || ++this.#commitsSinceNudge < CHECKPOINT_EVERY) return;
+    this.#commitsSinceNudge = 0;
+    const clock = this.#opts.clock;
+    if (this.#checkpointerIdle) clock.clearTimeout(this.#checkpointerIdle);
+    this.#checkpointerIdle = clock.setTimeout(() => void this.#stopCheckpointer(), CHECKPOINTER_IDLE_MS);
+    if (this.#checkpointer?.alive) return this.#checkpointer.nudge();
+    if (this.#checkpointer) {
+      // It died (its exit is all there is to clean up): start another.
+      this.#checkpointsBefore += this.#checkpointer.stats.checkpoints;
+      this.#checkpointer = null;
+    }
+    if (this.#checkpointerStarting) return;
+    this.#checkpointerStarting = WalCheckpointer.start(this.#opts.checkpointerEntryUrl, this.#opts.path).then(
+      (c) => {
+        this.#checkpointerStarting = null;
+        if (this.#closed) return void c.close();
+        this.#checkpointer = c;
+        c.nudge();
+      },
+      () => {
+        this.#checkpointerStarting = null;
+        this.#opts.checkpointerEntryUrl = "";
+        if (!this.#closed) this.#db.exec("PRAGMA wal_autocheckpoint = 1000");
+      },
+    );
+  }
+
+  /** Resolves when the checkpoint thread has started (if asked to) and has nothing to do. */
+  async settleCheckpoints(): Promise<void> {
+    await this.#checkpointerStarting;
+    await this.#checkpointer?.idle();
+  }
+
+  /** Fault injection: terminates the checkpoint thread as a crash would. */
+  async killCheckpointerForTests(): Promise<void> {
+    await this.#checkpointer?.kill();
+  }
+
+  async #stopCheckpointer() {
+    this.#checkpointerIdle = null;
+    await this.#checkpointerStarting;
+    const c = this.#checkpointer;
+    this.#checkpointer = null;
+    this.#checkpointsBefore += c?.stats.checkpoints ?? 0;
+    await c?.close();
   }
 
   migrate(): Promise<void> {
@@ -69,14 +146,15 @@ export class SqliteLedger implements Ledger {
     return Promise.resolve();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
       if (this.#pollTimer) this.#opts.clock.clearTimeout(this.#pollTimer);
       this.#listeners.clear();
+      if (this.#checkpointerIdle) this.#opts.clock.clearTimeout(this.#checkpointerIdle);
+      await this.#stopCheckpointer();
       this.#db.close();
     }
-    return Promise.resolve();
   }
 
   ping(): Promise<void> {
@@ -99,7 +177,7 @@ export class SqliteLedger implements Ledger {
    * at its end with multi-row statements: per-row statements are what the hot path pays for.
    */
   #tx<T>(fn: (tx: TxWork) => T): T {
-    return this.#db.transaction(() => {
+    const out = this.#db.transaction(() => {
       const tx: TxWork = { history: [], counts: new Map(), finished: [] };
       const out = fn(tx);
       this.#flushHistory(tx.history);
@@ -107,6 +185,8 @@ export class SqliteLedger implements Ledger {
       if (tx.finished.length) this.#incrementInTx(statCounterDeltas(tx.finished));
       return out;
     });
+    this.#afterCommit();
+    return out;
   }
 
   #writeInTx(tx: TxWork, batch: WriteBatch): WriteResult {
@@ -209,11 +289,12 @@ export class SqliteLedger implements Ledger {
            RETURNING jobs.id`,
         )
         .values(...params) as [number][];
+      // No history rows: the attempt's Processing and Succeeded records are the job row itself
+      // until the job leaves Succeeded (see #heldRecords), which saves two rows on every job.
       for (const [id] of rows) {
         const i = byId.get(id)!;
         const t = transitions[i];
         applied[i] = true;
-        tx.history.push([id, "Succeeded", null, Math.round(t.at), t.durationMs === undefined ? null : `{"durationMs":${t.durationMs}}`]);
         tx.finished.push({ to: "Succeeded", at: t.at });
       }
       count(tx, "Processing", -rows.length);
@@ -230,6 +311,7 @@ export class SqliteLedger implements Ledger {
         ? t.from[0]
         : (this.#db.prepare("SELECT state FROM jobs WHERE id = ?").get<{ state: JobState }>(id)?.state ?? null);
     if (old === null || !t.from.includes(old)) return false;
+    const held = this.#heldRecords(id, old);
     const { set, params } = this.#setClause(t, at);
     const guard = "state = ?" + (t.fence ? " AND server_id = ? AND attempt = ?" : "");
     const guardParams: SqlValue[] = [old];
@@ -240,6 +322,7 @@ export class SqliteLedger implements Ledger {
     if (r.changes === 0) return false;
     count(tx, old, -1);
     count(tx, t.to, 1);
+    tx.history.push(...held);
     for (const v of t.via ?? []) {
       const data = v.state === "Failed" && t.error ? { ...v.data, error: t.error } : v.data;
       tx.history.push([id, v.state, v.reason, at, data ? JSON.stringify(data) : null]);
@@ -300,39 +383,42 @@ export class SqliteLedger implements Ledger {
   #claimInTx(tx: TxWork, claim: WriteBatch["claim"] & object, now: number): ClaimedJob[] {
     const at = Math.round(now);
     const queues = claim.queues?.length ? claim.queues : null;
-    // The oldest ids, then one UPDATE … FROM VALUES that claims them for their slots in order.
-    const ids = this.#db
-      .prepare(
-        `SELECT id FROM jobs WHERE state = 'Enqueued'${queues ? ` AND queue IN (${queues.map(() => "?").join(", ")})` : ""} ORDER BY id LIMIT ?`,
-      )
-      .values(...(queues ?? []), claim.slots.length) as [number][];
-    if (!ids.length) return [];
+    // The oldest rows, read whole, then a plain UPDATE per row: this transaction holds the write
+    // lock, so nothing changes in between, and UPDATE … RETURNING costs SQLite twice as much.
     const rows = this.#db
       .prepare(
-        `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = attempt + 1, server_id = ?, worker_id = v.column2,
-           lease_until = ?, started_at = ?, updated_at = ?, latency_ms = ? - created_at, progress = NULL, progress_message = NULL
-         FROM (VALUES ${ids.map(() => "(?, ?)").join(", ")}) AS v
-         WHERE jobs.id = v.column1 AND jobs.state = 'Enqueued'
-         RETURNING jobs.id, type, args, attempt, max_retries, created_at, recurring_id, scheduled_for, worker_id`,
+        `SELECT id, type, args, attempt, max_retries, created_at, recurring_id, scheduled_for FROM jobs
+         WHERE state = 'Enqueued'${queues ? ` AND queue IN (${queues.map(() => "?").join(", ")})` : ""} ORDER BY id LIMIT ?`,
       )
-      .values(claim.serverId, Math.round(claim.leaseUntil), at, at, at, ...ids.flatMap(([id], i) => [id, claim.slots[i]])) as [
-      number,
-      string,
-      string,
-      number,
-      number,
-      number,
-      string | null,
-      number | null,
-      string,
-    ][];
-    rows.sort((x, y) => x[0] - y[0]);
+      .values(...(queues ?? []), claim.slots.length) as [number, string, string, number, number, number, string | null, number | null][];
+    if (!rows.length) return [];
+    const update = this.#db.prepare(
+      `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = ?, server_id = ?, worker_id = ?, lease_until = ?,
+         started_at = ?, updated_at = ?, latency_ms = ? - created_at, progress = NULL, progress_message = NULL WHERE id = ?`,
+    );
+    const leaseUntil = Math.round(claim.leaseUntil);
     count(tx, "Enqueued", -rows.length);
     count(tx, "Processing", rows.length);
-    return rows.map(([id, type, args, attempt, maxRetries, createdAt, recurringId, scheduledFor, workerId]) => {
-      tx.history.push([id, "Processing", null, at, `{"serverId":${JSON.stringify(claim.serverId)},"workerId":${JSON.stringify(workerId)}}`]);
-      return { id: String(id), type, args: JSON.parse(args), attempt, maxRetries, createdAt, workerId, recurringId, scheduledFor };
+    // No history row: an attempt's Processing record is the job row itself until the attempt
+    // ends other than in success (see #persistAttempt), which saves a row on every job.
+    return rows.map(([id, type, args, attempt, maxRetries, createdAt, recurringId, scheduledFor], i) => {
+      const workerId = claim.slots[i];
+      update.run(attempt + 1, claim.serverId, workerId, leaseUntil, at, at, at, id);
+      return { id: String(id), type, args: JSON.parse(args), attempt: attempt + 1, maxRetries, createdAt, workerId, recurringId, scheduledFor };
     });
+  }
+
+  /**
+   * The records a job row holds instead of history rows: a running attempt's Processing record;
+   * a fast success's Processing and Succeeded records. They go to the history when the job
+   * leaves that state, read before the row changes, so the history stays in order.
+   */
+  #heldRecords(id: number, old: JobState): HistoryRow[] {
+    if (old !== "Processing" && old !== "Succeeded") return [];
+    const r = this.#db.prepare(`SELECT ${HELD_COLUMNS} FROM jobs WHERE id = ?`).get<Row>(id);
+    if (!r) return [];
+    const last = old === "Succeeded" ? this.#db.prepare("SELECT state FROM job_states WHERE job_id = ? ORDER BY id DESC LIMIT 1").get<Row>(id) : undefined;
+    return heldRecords(id, r, last?.state === "Succeeded");
   }
 
   // ---------------------------------------------------------------- reads
@@ -342,15 +428,13 @@ export class SqliteLedger implements Ledger {
     if (n === null) return Promise.resolve(null);
     const row = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS}, args, result FROM jobs WHERE id = ?`).get<Row>(n);
     if (!row) return Promise.resolve(null);
-    const history = this.#db
-      .prepare("SELECT state, reason, at, data FROM job_states WHERE job_id = ? ORDER BY id")
-      .all<Row>(n)
-      .map((h) => ({
-        state: h.state as JobState,
-        reason: (h.reason as string | null) ?? null,
-        at: h.at as number,
-        data: h.data ? JSON.parse(h.data as string) : null,
-      }));
+    const stored = this.#db.prepare("SELECT job_id, state, reason, at, data FROM job_states WHERE job_id = ? ORDER BY id").values(n) as HistoryRow[];
+    const history = [...stored, ...heldRecords(n, row, stored.at(-1)?.[1] === "Succeeded")].map(([, state, reason, at, data]) => ({
+      state,
+      reason,
+      at,
+      data: data ? JSON.parse(data) : null,
+    }));
     // The newest 1,000 lines: a chatty job must not make its page unreadable or slow.
     const logs = this.#db
       .prepare("SELECT at, level, message FROM (SELECT id, at, level, message FROM job_logs WHERE job_id = ? ORDER BY id DESC LIMIT 1000) ORDER BY id")
@@ -679,6 +763,22 @@ export class SqliteLedger implements Ledger {
 }
 
 type HistoryRow = [number, JobState, string | null, number, string | null];
+
+const HELD_COLUMNS = "state, reason, started_at, finished_at, server_id, worker_id, duration_ms";
+
+/** See #heldRecords. `stored`: the job's last history row is already its Succeeded record. */
+function heldRecords(id: number, job: Row, stored: boolean): HistoryRow[] {
+  if (job.started_at == null) return [];
+  const processing: HistoryRow = [id, "Processing", null, job.started_at as number, processingData(job.server_id as string | null, job.worker_id as string | null)];
+  if (job.state === "Processing") return [processing];
+  if (job.state !== "Succeeded" || stored) return [];
+  const data = job.duration_ms == null ? null : JSON.stringify({ durationMs: job.duration_ms });
+  return [processing, [id, "Succeeded", (job.reason as string | null) ?? null, job.finished_at as number, data]];
+}
+
+function processingData(serverId: string | null, workerId: string | null): string {
+  return JSON.stringify({ serverId, workerId });
+}
 
 /** What a transaction accumulates, written at its end. */
 interface TxWork {

@@ -325,6 +325,55 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     assert.is(job.leaseUntil, null);
   });
 
+  test("every attempt keeps its own Processing record, through retries, success and deletion", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [id] = await add(ledger, now, enqueued());
+    const [first] = await claim(ledger, now + SEC, "s1", ["w1"]);
+    const failed = {
+      jobId: id,
+      from: ["Processing"] as const,
+      fence: { serverId: "s1", attempt: first.attempt },
+      to: "Enqueued" as const,
+      reason: "Requeued by a test",
+      at: now + 2 * SEC,
+    };
+    assert.ok(await transition(ledger, failed));
+    const [second] = await claim(ledger, now + 3 * SEC, "s2", ["w7"]);
+    let job = (await ledger.getJob(id))!;
+    assert.equal(
+      job.history.map((h) => [h.state, h.at, h.data && (h.data as { serverId?: string }).serverId]),
+      [
+        ["Enqueued", now, null],
+        ["Processing", now + SEC, "s1"],
+        ["Enqueued", now + 2 * SEC, null],
+        ["Processing", now + 3 * SEC, "s2"],
+      ],
+      "the running attempt is listed last",
+    );
+    const done = { jobId: id, from: ["Processing"] as const, fence: { serverId: "s2", attempt: second.attempt }, to: "Succeeded" as const, reason: null, at: now + 4 * SEC, durationMs: 5 };
+    assert.ok(await transition(ledger, done));
+    job = (await ledger.getJob(id))!;
+    assert.equal(
+      job.history.map((h) => h.state),
+      ["Enqueued", "Processing", "Enqueued", "Processing", "Succeeded"],
+    );
+    assert.equal(job.history[3].data, { serverId: "s2", workerId: "w7" });
+    assert.ok(await transition(ledger, { jobId: id, from: ["Succeeded"], to: "Deleted", reason: "Deleted by a test", at: now + 5 * SEC }));
+    job = (await ledger.getJob(id))!;
+    assert.equal(
+      job.history.map((h) => [h.state, h.at]),
+      [
+        ["Enqueued", now],
+        ["Processing", now + SEC],
+        ["Enqueued", now + 2 * SEC],
+        ["Processing", now + 3 * SEC],
+        ["Succeeded", now + 4 * SEC],
+        ["Deleted", now + 5 * SEC],
+      ],
+      "the succeeded attempt's record stays where it happened after the job moves on",
+    );
+  });
+
   test("states passed through are recorded in history before the target", async ({ ledger, clock }) => {
     const now = clock.now();
     const [id] = await add(ledger, now, enqueued());

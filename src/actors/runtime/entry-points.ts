@@ -16,3 +16,4 @@ export const SERVICE_WORKER_ENTRY = () => moduleUrl("actors/runtime/service-work
 export const JOBS_MODULE = () => moduleUrl("actors/jobs/registry", "jobs");
 export const SERVICES_MODULE = () => moduleUrl("actors/services/registry", "services");
 export const WORKER_SERVICES_MODULE = () => moduleUrl("actors/worker-services", "worker-services");
+export const LEDGER_CHECKPOINT_ENTRY = () => moduleUrl("ledger/wal-checkpoint-worker", "ledger-checkpointer");
