@@ -68,11 +68,12 @@ function ensureServices(): Promise<unknown> {
 }
 
 const mailbox: RunJob[] = [];
-const controllers = new Map<string, AbortController>();
+/** Running jobs' abort state: a controller only once the job reads its signal (most never do). */
+const running = new Map<string, { controller: AbortController | null; abortedWith: Error | null }>();
 let outcomes: JobOutcome[] = [];
 let oldestOutcomeAt = 0;
 let flushQueued = false;
-let running = false;
+let pumping = false;
 slot[SLOT_SEQ] = -1;
 
 function flush() {
@@ -92,18 +93,32 @@ function record(o: JobOutcome) {
   }
 }
 
-async function execute(job: RunJob): Promise<JobOutcome> {
-  const started = now();
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x !== null && (typeof x === "object" || typeof x === "function") && typeof (x as { then?: unknown }).then === "function";
+}
+
+/**
+ * Runs one job. A job whose code returns synchronously gets its outcome synchronously: no
+ * promise, no microtask turn, no AbortController unless it asks for its signal — for short
+ * jobs these cost more than the job itself.
+ */
+function execute(job: RunJob, started: number): JobOutcome | Promise<JobOutcome> {
   const def = definitions.get(job.type);
-  const controller = new AbortController();
-  controllers.set(job.jobId, controller);
+  const abort = { controller: null as AbortController | null, abortedWith: null as Error | null };
+  running.set(job.jobId, abort);
   let lastPercent = -1;
   const ctx: JobContext = {
     jobId: job.jobId,
     type: job.type,
     args: job.args,
     attempt: job.attempt,
-    signal: controller.signal,
+    get signal() {
+      if (!abort.controller) {
+        abort.controller = new AbortController();
+        if (abort.abortedWith) abort.controller.abort(abort.abortedWith);
+      }
+      return abort.controller.signal;
+    },
     scheduledFor: job.scheduledFor,
     services,
     progress(percent, message) {
@@ -117,43 +132,69 @@ async function execute(job: RunJob): Promise<JobOutcome> {
       send({ t: "log", jobId: job.jobId, at: now(), level, message: String(message) });
     },
   };
+  const succeeded = (result: unknown): JobOutcome => {
+    running.delete(job.jobId);
+    return { seq: job.seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs: now() - started };
+  };
+  const failed = (err: unknown): JobOutcome => {
+    running.delete(job.jobId);
+    return { seq: job.seq, jobId: job.jobId, ok: false, error: toErrorInfo(err), durationMs: now() - started };
+  };
   try {
     if (!def) throw new TypeError(`No job type "${job.type}" is registered in this worker`);
-    if (services === undefined && data.servicesModule) ctx.services = await ensureServices();
-    const result = await def.run(ctx);
-    return { seq: job.seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs: now() - started };
+    if (services === undefined && data.servicesModule) {
+      return ensureServices().then((s) => {
+        ctx.services = s;
+        return new Promise((resolve) => resolve(def.run(ctx))).then(succeeded, failed);
+      });
+    }
+    const result = def.run(ctx);
+    return isThenable(result) ? Promise.resolve(result).then(succeeded, failed) : succeeded(result);
   } catch (err) {
-    return { seq: job.seq, jobId: job.jobId, ok: false, error: toErrorInfo(err), durationMs: now() - started };
-  } finally {
-    controllers.delete(job.jobId);
+    return failed(err);
   }
 }
 
-async function pump() {
-  if (running) return;
-  running = true;
+/** Runs the mailbox in order; yields to the event loop only while a job awaits something. */
+function pump() {
+  if (pumping) return;
+  pumping = true;
   while (mailbox.length) {
     const job = mailbox.shift()!;
     // Before a job that may run long, report what finished: a hang must not hold them back.
     if (outcomes.length && now() - oldestOutcomeAt > MAX_BATCH_AGE_MS) flush();
-    slot[SLOT_STARTED_AT] = now();
+    const started = now();
+    slot[SLOT_STARTED_AT] = started;
     slot[SLOT_SEQ] = job.seq;
-    const outcome = await execute(job);
+    const outcome = execute(job, started);
+    if (outcome instanceof Promise) {
+      void outcome.then((o) => {
+        slot[SLOT_SEQ] = -1;
+        record(o);
+        pumping = false;
+        pump();
+      });
+      return;
+    }
     slot[SLOT_SEQ] = -1;
     record(outcome);
   }
-  running = false;
+  pumping = false;
 }
 
 port.on("message", (msg: ToJobWorker) => {
   switch (msg.t) {
     case "run":
       for (const j of msg.jobs) mailbox.push(j);
-      void pump();
+      pump();
       break;
-    case "cancel":
-      controllers.get(msg.jobId)?.abort(new Error(msg.reason));
+    case "cancel": {
+      const abort = running.get(msg.jobId);
+      if (!abort) break;
+      abort.abortedWith = new Error(msg.reason);
+      abort.controller?.abort(abort.abortedWith);
       break;
+    }
     case "rpc-result": {
       const w = rpcWaiting.get(msg.id);
       rpcWaiting.delete(msg.id);

@@ -164,6 +164,21 @@ test("deleting a running job aborts it through its signal and its late outcome i
   }
 });
 
+test("a job that reads its signal only after it was deleted finds it aborted, with the reason", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  try {
+    const started = h.rt.events.waitFor("job:log", (e) => e.message === "started");
+    const { jobId } = await h.rt.enqueue("reads-signal-late");
+    await started;
+    const verdict = h.rt.events.waitFor("job:log", (e) => e.jobId === jobId && e.message.startsWith("aborted="));
+    await h.rt.delete(jobId, "Deleted by a test");
+    const { message } = await verdict;
+    assert.match(message, /^aborted=true reason=.*Deleted by a test/);
+  } finally {
+    await h.close();
+  }
+});
+
 test("progress and log lines reported by a job are stored for its page", async () => {
   const h = await startRuntime();
   try {
