@@ -13,6 +13,7 @@ import { createLogger } from "../src/logger.ts";
 const here = import.meta.dirname;
 const ENTRY = pathToFileURL(join(here, "job-worker.js")).href;
 const JOBS = pathToFileURL(join(here, "bench-jobs.js")).href;
+const CHECKPOINTER = pathToFileURL(join(here, "ledger-checkpointer.js")).href;
 const WORKERS = 5;
 const DRAIN_JOBS = Number(process.env.BENCH_DRAIN_JOBS ?? 20_000);
 const now = () => performance.timeOrigin + performance.now();
@@ -25,7 +26,12 @@ const median = (xs: number[]) => pct(xs, 50);
 
 async function withRuntime<T>(fn: (rt: Runtime, ledger: SqliteLedger) => Promise<T>, recurring = 0): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "cj-bench-"));
-  const ledger = await SqliteLedger.open({ path: join(dir, "ledger.db"), clock: systemClock, retentionMs: 86_400_000 });
+  const ledger = await SqliteLedger.open({
+    path: join(dir, "ledger.db"),
+    clock: systemClock,
+    retentionMs: 86_400_000,
+    checkpointerEntryUrl: process.env.BENCH_CHECKPOINTER === "0" ? undefined : CHECKPOINTER,
+  });
   const rt = await Runtime.start({
     ledger,
     clock: systemClock,
