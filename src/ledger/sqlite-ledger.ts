@@ -262,44 +262,28 @@ export class SqliteLedger implements Ledger {
 
   /** Processing → Succeeded for many jobs in one statement, each fenced by server and attempt. */
   #completeSuccesses(tx: TxWork, transitions: Transition[], indexes: number[], applied: boolean[]) {
-    const byId = new Map<number, number>();
-    for (let c = 0; c < indexes.length; c += 128) {
-      const chunk = indexes.slice(c, c + 128);
-      const params: SqlValue[] = [];
-      for (const i of chunk) {
-        const t = transitions[i];
-        const at = Math.round(t.at);
-        byId.set(Number(t.jobId), i);
-        params.push(
-          Number(t.jobId),
-          t.fence!.attempt,
-          t.fence!.serverId,
-          at,
-          t.result === undefined ? null : safeJson(t.result),
-          t.durationMs ?? null,
-          t.expiresAt === undefined ? at + this.#opts.retentionMs : t.expiresAt,
-        );
-      }
-      const rows = this.#db
-        .prepare(
-          `UPDATE jobs SET state = 'Succeeded', reason = NULL, updated_at = v.column4, finished_at = v.column4, result = v.column5,
-             duration_ms = v.column6, lease_until = NULL, expires_at = v.column7, progress = COALESCE(progress, 100)
-           FROM (VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}) AS v
-           WHERE jobs.id = v.column1 AND jobs.state = 'Processing' AND jobs.attempt = v.column2 AND jobs.server_id = v.column3
-           RETURNING jobs.id`,
-        )
-        .values(...params) as [number][];
-      // No history rows: the attempt's Processing and Succeeded records are the job row itself
-      // until the job leaves Succeeded (see #heldRecords), which saves two rows on every job.
-      for (const [id] of rows) {
-        const i = byId.get(id)!;
-        const t = transitions[i];
-        applied[i] = true;
-        tx.finished.push({ to: "Succeeded", at: t.at });
-      }
-      count(tx, "Processing", -rows.length);
-      count(tx, "Succeeded", rows.length);
+    // One plain UPDATE per job, fenced by server and attempt: cheaper in SQLite than one
+    // UPDATE … FROM VALUES … RETURNING over the batch (measured), and `changes` says if it applied.
+    // No history rows: the attempt's Processing and Succeeded records are the job row itself
+    // until the job leaves Succeeded (see #heldRecords), which saves two rows on every job.
+    const update = this.#db.prepare(
+      `UPDATE jobs SET state = 'Succeeded', reason = NULL, updated_at = ?, finished_at = ?, result = ?, duration_ms = ?, lease_until = NULL,
+         expires_at = ?, progress = COALESCE(progress, 100)
+       WHERE id = ? AND state = 'Processing' AND attempt = ? AND server_id = ?`,
+    );
+    let n = 0;
+    for (const i of indexes) {
+      const t = transitions[i];
+      const at = Math.round(t.at);
+      const expires = t.expiresAt === undefined ? at + this.#opts.retentionMs : t.expiresAt;
+      const result = t.result === undefined ? null : safeJson(t.result);
+      if (update.run(at, at, result, t.durationMs ?? null, expires, Number(t.jobId), t.fence!.attempt, t.fence!.serverId).changes === 0) continue;
+      applied[i] = true;
+      tx.finished.push({ to: "Succeeded", at: t.at });
+      n++;
     }
+    count(tx, "Processing", -n);
+    count(tx, "Succeeded", n);
   }
 
   #applyTransition(tx: TxWork, t: Transition): boolean {
