@@ -41,12 +41,14 @@ export interface SqliteLedgerOptions {
    * auto-checkpoint runs inside commits, on the committing thread.
    */
   checkpointerEntryUrl?: string;
+  /** Job rows written between two nudges of the checkpoint thread (default 2,000). */
+  checkpointAfterRows?: number;
 }
 
 type Row = Record<string, unknown>;
 
-/** Commits between two nudges of the checkpoint thread. */
-const CHECKPOINT_EVERY = 16;
+/** SQLite's own auto-checkpoint (pages), in force while no checkpoint thread runs. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 /** The checkpoint thread stops after this long without a nudge. */
 const CHECKPOINTER_IDLE_MS = 30_000;
 
@@ -65,7 +67,7 @@ export class SqliteLedger implements Ledger {
   #checkpointer: WalCheckpointer | null = null;
   #checkpointerStarting: Promise<void> | null = null;
   #checkpointerIdle: TimerHandle | null = null;
-  #commitsSinceNudge = 0;
+  #rowsSinceNudge = 0;
   #checkpointsBefore = 0;
 
   private constructor(db: Database, opts: Required<SqliteLedgerOptions>) {
@@ -75,9 +77,8 @@ export class SqliteLedger implements Ledger {
 
   static async open(options: SqliteLedgerOptions): Promise<SqliteLedger> {
     const db = await openDatabase(options.path);
-    const ledger = new SqliteLedger(db, { externalChangePollMs: 100, checkpointerEntryUrl: "", ...options });
+    const ledger = new SqliteLedger(db, { externalChangePollMs: 100, checkpointerEntryUrl: "", checkpointAfterRows: 2_000, ...options });
     await ledger.migrate();
-    if (options.checkpointerEntryUrl) db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     return ledger;
   }
 
@@ -88,14 +89,18 @@ export class SqliteLedger implements Ledger {
   }
 
   /**
-   * After a commit: every CHECKPOINT_EVERY commits, a nudge to the checkpoint thread (waking a
-   * thread per commit would cost an idle system its pickup latency). The thread is started on
-   * the first nudge and stopped after CHECKPOINTER_IDLE_MS without one: an idle server does not
-   * carry it (~6 MB). If it cannot start, checkpoints go back to SQLite inside commits.
+   * After a commit of `rows` job rows (created, changed or claimed): once checkpointAfterRows
+   * have piled up, a nudge to the checkpoint thread — by rows, not commits, so heartbeats and
+   * empty claims never wake it, and an idle server does not carry the thread (~6 MB). The thread
+   * is started by the first nudge and stopped after CHECKPOINTER_IDLE_MS without one; while it
+   * runs, SQLite's in-commit auto-checkpoint is only a safety net at a larger size. If it cannot
+   * start, checkpoints stay with SQLite.
    */
-  #afterCommit() {
-    if (!this.#opts.checkpointerEntryUrl || ++this.#commitsSinceNudge < CHECKPOINT_EVERY) return;
-    this.#commitsSinceNudge = 0;
+  #afterCommit(rows: number) {
+    if (!this.#opts.checkpointerEntryUrl) return;
+    this.#rowsSinceNudge += rows;
+    if (this.#rowsSinceNudge < this.#opts.checkpointAfterRows) return;
+    this.#rowsSinceNudge = 0;
     const clock = this.#opts.clock;
     if (this.#checkpointerIdle) clock.clearTimeout(this.#checkpointerIdle);
     this.#checkpointerIdle = clock.setTimeout(() => void this.#stopCheckpointer(), CHECKPOINTER_IDLE_MS);
@@ -111,12 +116,12 @@ export class SqliteLedger implements Ledger {
         this.#checkpointerStarting = null;
         if (this.#closed) return void c.close();
         this.#checkpointer = c;
+        this.#db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
         c.nudge();
       },
       () => {
         this.#checkpointerStarting = null;
         this.#opts.checkpointerEntryUrl = "";
-        if (!this.#closed) this.#db.exec("PRAGMA wal_autocheckpoint = 1000");
       },
     );
   }
@@ -138,6 +143,7 @@ export class SqliteLedger implements Ledger {
     const c = this.#checkpointer;
     this.#checkpointer = null;
     this.#checkpointsBefore += c?.stats.checkpoints ?? 0;
+    if (c && !this.#closed) this.#db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     await c?.close();
   }
 
@@ -166,7 +172,9 @@ export class SqliteLedger implements Ledger {
 
   write(batch: WriteBatch): Promise<WriteResult> {
     try {
-      return Promise.resolve(this.#tx((tx) => this.#writeInTx(tx, batch)));
+      const result = this.#tx((tx) => this.#writeInTx(tx, batch));
+      this.#afterCommit(result.jobs.length + result.applied.length + result.claimed.length);
+      return Promise.resolve(result);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -177,7 +185,7 @@ export class SqliteLedger implements Ledger {
    * at its end with multi-row statements: per-row statements are what the hot path pays for.
    */
   #tx<T>(fn: (tx: TxWork) => T): T {
-    const out = this.#db.transaction(() => {
+    return this.#db.transaction(() => {
       const tx: TxWork = { history: [], counts: new Map(), finished: [] };
       const out = fn(tx);
       this.#flushHistory(tx.history);
@@ -185,8 +193,6 @@ export class SqliteLedger implements Ledger {
       if (tx.finished.length) this.#incrementInTx(statCounterDeltas(tx.finished));
       return out;
     });
-    this.#afterCommit();
-    return out;
   }
 
   #writeInTx(tx: TxWork, batch: WriteBatch): WriteResult {

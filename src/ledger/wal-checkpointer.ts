@@ -2,10 +2,11 @@
 // from the WAL into the database file and fsyncs both; left to SQLite's auto-checkpoint it runs
 // inside whichever commit crosses 1,000 pages, on the thread that commits — measured at about a
 // quarter of the runtime's ledger time per job (npm run bench). Here the committing thread only
-// nudges; the checkpoint thread coalesces nudges into one PASSIVE checkpoint at a time.
+// nudges; the checkpoint thread coalesces nudges into one PASSIVE checkpoint at a time. When and
+// whether the thread runs is the ledger's choice (sqlite-ledger.ts #afterCommit).
 //
-// Safety net: the committing connection keeps an auto-checkpoint at a larger size, so a dead or
-// lagging checkpoint thread costs speed, never an unbounded WAL.
+// Safety net: while the thread runs, the committing connection keeps an auto-checkpoint at a
+// larger size, so a dead or lagging checkpoint thread costs speed, never an unbounded WAL.
 import { Worker } from "node:worker_threads";
 import { startWorkerThread } from "../actors/runtime/worker-thread.ts";
 

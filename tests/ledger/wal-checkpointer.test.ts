@@ -30,8 +30,18 @@ async function commits(ledger: SqliteLedger, n: number, now: number) {
   for (let i = 0; i < n; i++) await ledger.write({ now, jobs: [job, job] });
 }
 
+test("commits that write no job rows (heartbeats, empty claims) never start the thread", async (ctx) => {
+  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY(), checkpointAfterRows: 32 }));
+  for (let i = 0; i < 100; i++) await ledger.write({ now: ctx.clock.now(), claim: { serverId: "s", slots: ["w"], leaseUntil: ctx.clock.now() + 1000 } });
+  await ledger.settleCheckpoints();
+  assert.is(ledger.checkpointStats().running, false);
+  await commits(ledger, 16, ctx.clock.now());
+  await ledger.settleCheckpoints();
+  assert.is(ledger.checkpointStats().running, true, "32 job rows did");
+});
+
 test("a burst of commits starts the thread, which checkpoints the WAL while the ledger keeps committing", async (ctx) => {
-  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY() }));
+  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY(), checkpointAfterRows: 32 }));
   assert.is(ledger.checkpointStats().running, false, "no thread before there is work for it");
   await commits(ledger, 40, ctx.clock.now());
   await ledger.settleCheckpoints();
@@ -44,7 +54,7 @@ test("a burst of commits starts the thread, which checkpoints the WAL while the 
 });
 
 test("the thread stops when idle and when the ledger closes; a later burst starts it again", async (ctx) => {
-  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY() }));
+  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY(), checkpointAfterRows: 32 }));
   await commits(ledger, 16, ctx.clock.now());
   await ledger.settleCheckpoints();
   assert.ok(ledger.checkpointStats().running);
@@ -63,7 +73,7 @@ test("the thread stops when idle and when the ledger closes; a later burst start
 
 test("a checkpoint thread that cannot start costs nothing but speed: every write lands", async (ctx) => {
   const broken = new URL("./no-such-entry.ts", import.meta.url).href;
-  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: broken }));
+  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: broken, checkpointAfterRows: 32 }));
   await commits(ledger, 40, ctx.clock.now());
   await ledger.settleCheckpoints();
   assert.is(ledger.checkpointStats().running, false);
@@ -72,7 +82,7 @@ test("a checkpoint thread that cannot start costs nothing but speed: every write
 });
 
 test("a checkpoint thread killed mid-burst is replaced at the next nudge, and nothing is lost", async (ctx) => {
-  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY() }));
+  const ledger = (ctx.ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY(), checkpointAfterRows: 32 }));
   await commits(ledger, 16, ctx.clock.now());
   await ledger.settleCheckpoints();
   const before = ledger.checkpointStats().checkpoints;
