@@ -67,6 +67,7 @@ export class SqliteLedger implements Ledger {
   #checkpointer: WalCheckpointer | null = null;
   #checkpointerStarting: Promise<void> | null = null;
   #checkpointerIdle: TimerHandle | null = null;
+  #checkpointerClosing: Promise<void> | null = null;
   #rowsSinceNudge = 0;
   #checkpointsBefore = 0;
 
@@ -114,8 +115,9 @@ export class SqliteLedger implements Ledger {
     this.#checkpointerStarting = WalCheckpointer.start(this.#opts.checkpointerEntryUrl, this.#opts.path).then(
       (c) => {
         this.#checkpointerStarting = null;
-        if (this.#closed) return void c.close();
         this.#checkpointer = c;
+        if (this.#closed) return; // close() is waiting for this start, and stops it
+
         this.#db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
         c.nudge();
       },
@@ -144,7 +146,10 @@ export class SqliteLedger implements Ledger {
     this.#checkpointer = null;
     this.#checkpointsBefore += c?.stats.checkpoints ?? 0;
     if (c && !this.#closed) this.#db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
-    await c?.close();
+    if (c) this.#checkpointerClosing = c.close();
+    // Also waits for a stop already under way (the idle timer's): close() must return only once
+    // the thread's connection is closed, or the WAL file would outlive it.
+    await this.#checkpointerClosing;
   }
 
   migrate(): Promise<void> {
@@ -301,7 +306,7 @@ export class SqliteLedger implements Ledger {
         ? t.from[0]
         : (this.#db.prepare("SELECT state FROM jobs WHERE id = ?").get<{ state: JobState }>(id)?.state ?? null);
     if (old === null || !t.from.includes(old)) return false;
-    const held = this.#heldRecords(id, old);
+    const held = this.#heldRecords(tx, id, old);
     const { set, params } = this.#setClause(t, at);
     const guard = "state = ?" + (t.fence ? " AND server_id = ? AND attempt = ?" : "");
     const guardParams: SqlValue[] = [old];
@@ -403,12 +408,14 @@ export class SqliteLedger implements Ledger {
    * a fast success's Processing and Succeeded records. They go to the history when the job
    * leaves that state, read before the row changes, so the history stays in order.
    */
-  #heldRecords(id: number, old: JobState): HistoryRow[] {
+  #heldRecords(tx: TxWork, id: number, old: JobState): HistoryRow[] {
     if (old !== "Processing" && old !== "Succeeded") return [];
     const r = this.#db.prepare(`SELECT ${HELD_COLUMNS} FROM jobs WHERE id = ?`).get<Row>(id);
     if (!r) return [];
-    const last = old === "Succeeded" ? this.#db.prepare("SELECT state FROM job_states WHERE job_id = ? ORDER BY id DESC LIMIT 1").get<Row>(id) : undefined;
-    return heldRecords(id, r, last?.state === "Succeeded");
+    // The last record already kept: this transaction's own rows are written at its end.
+    const pending = tx.history.findLast((h) => h[0] === id);
+    const last = pending ?? (this.#db.prepare("SELECT job_id, state, reason, at, data FROM job_states WHERE job_id = ? ORDER BY id DESC LIMIT 1").values(id)[0] as HistoryRow | undefined);
+    return heldRecords(id, r, last);
   }
 
   // ---------------------------------------------------------------- reads
@@ -416,10 +423,15 @@ export class SqliteLedger implements Ledger {
   getJob(id: string): Promise<JobDetails | null> {
     const n = toId(id);
     if (n === null) return Promise.resolve(null);
-    const row = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS}, args, result FROM jobs WHERE id = ?`).get<Row>(n);
+    // One snapshot: the row decides which records it still holds, the history what is kept.
+    const read = this.#db.snapshot(() => {
+      const row = this.#db.prepare(`SELECT ${SUMMARY_COLUMNS}, args, result FROM jobs WHERE id = ?`).get<Row>(n);
+      const stored = row ? (this.#db.prepare("SELECT job_id, state, reason, at, data FROM job_states WHERE job_id = ? ORDER BY id").values(n) as HistoryRow[]) : [];
+      return { row, stored };
+    });
+    const { row, stored } = read;
     if (!row) return Promise.resolve(null);
-    const stored = this.#db.prepare("SELECT job_id, state, reason, at, data FROM job_states WHERE job_id = ? ORDER BY id").values(n) as HistoryRow[];
-    const history = [...stored, ...heldRecords(n, row, stored.at(-1)?.[1] === "Succeeded")].map(([, state, reason, at, data]) => ({
+    const history = [...stored, ...heldRecords(n, row, stored.at(-1))].map(([, state, reason, at, data]) => ({
       state,
       reason,
       at,
@@ -756,12 +768,16 @@ type HistoryRow = [number, JobState, string | null, number, string | null];
 
 const HELD_COLUMNS = "state, reason, started_at, finished_at, server_id, worker_id, duration_ms";
 
-/** See #heldRecords. `stored`: the job's last history row is already its Succeeded record. */
-function heldRecords(id: number, job: Row, stored: boolean): HistoryRow[] {
+/**
+ * See #heldRecords. `last`: the job's last record already kept. A record kept already is not
+ * held again: the Succeeded of a slow-path success, and the Processing row that ledgers before
+ * 2026-11-29 wrote at every claim.
+ */
+function heldRecords(id: number, job: Row, last: HistoryRow | undefined): HistoryRow[] {
   if (job.started_at == null) return [];
   const processing: HistoryRow = [id, "Processing", null, job.started_at as number, processingData(job.server_id as string | null, job.worker_id as string | null)];
-  if (job.state === "Processing") return [processing];
-  if (job.state !== "Succeeded" || stored) return [];
+  if (job.state === "Processing") return last?.[1] === "Processing" && last[3] === job.started_at ? [] : [processing];
+  if (job.state !== "Succeeded" || last?.[1] === "Succeeded") return [];
   const data = job.duration_ms == null ? null : JSON.stringify({ durationMs: job.duration_ms });
   return [processing, [id, "Succeeded", (job.reason as string | null) ?? null, job.finished_at as number, data]];
 }

@@ -27,6 +27,7 @@ export class WalCheckpointer {
     this.#worker = startWorkerThread(entryUrl, { path }, "ledger-checkpointer");
     this.#ready = new Promise((resolve, reject) => {
       this.#worker.once("error", reject);
+      this.#worker.once("exit", (code) => reject(new Error(`the checkpoint thread exited with code ${code} before it was ready`)));
       this.#worker.on("message", (m: { t: "ready" | "done"; error?: string | null }) => {
         if (m.t === "ready") resolve();
         else this.#onDone(m.error ?? null);

@@ -25,6 +25,8 @@ export interface Database {
   prepare(sql: string): Statement;
   /** Runs fn in BEGIN IMMEDIATE … COMMIT; rolls back if it throws. Not re-entrant. */
   transaction<T>(fn: () => T): T;
+  /** Runs reads in one snapshot (BEGIN DEFERRED): another process's commit is all or nothing. */
+  snapshot<T>(fn: () => T): T;
   close(): void;
 }
 
@@ -75,6 +77,9 @@ async function betterSqliteOpener(): Promise<Opener> {
       transaction<T>(fn: () => T): T {
         return db.transaction(fn).immediate();
       },
+      snapshot<T>(fn: () => T): T {
+        return db.transaction(fn).deferred();
+      },
       close: () => db.close(),
     };
   };
@@ -89,6 +94,17 @@ async function nodeSqliteOpener(): Promise<Opener> {
     const db = new DatabaseSync(path, { readOnly: opts.readonly ?? false });
     const cache = new Map<string, Statement>();
     const plain = (row: unknown) => (row ? { ...(row as object) } : row); // rows have a null prototype
+    const inTransaction = <T>(begin: string, fn: () => T): T => {
+      db.exec(begin);
+      try {
+        const out = fn();
+        db.exec("COMMIT");
+        return out;
+      } catch (err) {
+        db.exec("ROLLBACK");
+        throw err;
+      }
+    };
     return {
       path,
       exec: (sql) => db.exec(sql),
@@ -112,15 +128,10 @@ async function nodeSqliteOpener(): Promise<Opener> {
         return st;
       },
       transaction<T>(fn: () => T): T {
-        db.exec("BEGIN IMMEDIATE");
-        try {
-          const out = fn();
-          db.exec("COMMIT");
-          return out;
-        } catch (err) {
-          db.exec("ROLLBACK");
-          throw err;
-        }
+        return inTransaction("BEGIN IMMEDIATE", fn);
+      },
+      snapshot<T>(fn: () => T): T {
+        return inTransaction("BEGIN DEFERRED", fn);
       },
       close: () => db.close(),
     };

@@ -374,6 +374,24 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     );
   });
 
+  test("a job that enters and leaves Succeeded in one batch has each record once", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [id] = await add(ledger, now, enqueued());
+    await claim(ledger, now + SEC, "s1", ["w1"]);
+    const r = await ledger.write({
+      now: now + 2 * SEC,
+      transitions: [
+        { jobId: id, from: ["Processing"], to: "Succeeded", reason: null, at: now + 2 * SEC },
+        { jobId: id, from: ["Succeeded"], to: "Deleted", reason: "Deleted by a test", at: now + 2 * SEC },
+      ],
+    });
+    assert.equal(r.applied, [true, true]);
+    assert.equal(
+      (await ledger.getJob(id))!.history.map((h) => h.state),
+      ["Enqueued", "Processing", "Succeeded", "Deleted"],
+    );
+  });
+
   test("states passed through are recorded in history before the target", async ({ ledger, clock }) => {
     const now = clock.now();
     const [id] = await add(ledger, now, enqueued());

@@ -55,6 +55,28 @@ async function openLedger(ctx: Ctx, externalChangePollMs = 100): Promise<SqliteL
 
 const job = { type: "t", args: null, state: "Enqueued" as const, reason: "test", maxRetries: 10 };
 
+test("a Processing row kept by an earlier ledger version is neither shown nor kept twice", async (ctx) => {
+  const ledger = await openLedger(ctx);
+  const now = ctx.clock.now();
+  const { jobs } = await ledger.write({ now, jobs: [job] });
+  const id = jobs[0].id;
+  const [claimed] = (await ledger.write({ now: now + 1000, claim: { serverId: "s1", slots: ["w1"], leaseUntil: now + 5000 } })).claimed;
+  // What ledgers before 2026-11-29 wrote at every claim.
+  const raw = await openDatabase(ctx.path);
+  raw.prepare("INSERT INTO job_states (job_id, state, reason, at, data) VALUES (?, 'Processing', NULL, ?, ?)").run(Number(id), now + 1000, JSON.stringify({ serverId: "s1", workerId: "w1" }));
+  raw.close();
+  assert.equal(
+    (await ledger.getJob(id))!.history.map((h) => h.state),
+    ["Enqueued", "Processing"],
+  );
+  const requeue = { jobId: id, from: ["Processing" as const], fence: { serverId: "s1", attempt: claimed.attempt }, to: "Enqueued" as const, reason: "Requeued by a test", at: now + 2000 };
+  assert.equal((await ledger.write({ now: now + 2000, transitions: [requeue] })).applied, [true]);
+  assert.equal(
+    (await ledger.getJob(id))!.history.map((h) => h.state),
+    ["Enqueued", "Processing", "Enqueued"],
+  );
+});
+
 test("two ledgers on one file see each other's commits", async (ctx) => {
   const a = await openLedger(ctx);
   const b = await openLedger(ctx);

@@ -1,7 +1,7 @@
 // The ledger's WAL checkpoints in a thread of their own: started by a burst of commits, doing
 // the checkpoints the committing thread no longer does, gone when the ledger closes, and never
 // a reason to lose a write — not when its thread cannot start, not when it dies.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -93,6 +93,14 @@ test("a checkpoint thread killed mid-burst is replaced at the next nudge, and no
   assert.ok(ledger.checkpointStats().running, "a new thread took over");
   assert.ok(ledger.checkpointStats().checkpoints > before);
   assert.is((await ledger.countByState()).Enqueued, 96);
+});
+
+test("closing the ledger while its checkpoint thread starts waits for that thread: no WAL file is left behind", async (ctx) => {
+  const ledger = await SqliteLedger.open({ path: ctx.path, clock: ctx.clock, retentionMs: 86_400_000, checkpointerEntryUrl: LEDGER_CHECKPOINT_ENTRY(), checkpointAfterRows: 32 });
+  await commits(ledger, 16, ctx.clock.now()); // the thread is starting now
+  await ledger.close();
+  assert.is(ledger.checkpointStats().running, false);
+  assert.is(existsSync(ctx.path + "-wal"), false, "the last connection to close removes the WAL");
 });
 
 test("WalCheckpointer coalesces nudges that arrive while a checkpoint runs", async (ctx) => {
