@@ -27,7 +27,7 @@ import type {
 } from "./ledger.ts";
 import { JOB_STATES } from "./ledger.ts";
 import { statCounterDeltas } from "./stat-counters.ts";
-import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from "./wal-checkpointer.ts";
+import { type CheckpointStats, OnDemandCheckpointer } from "./wal-checkpointer.ts";
 
 export interface SqliteLedgerOptions {
   path: string;
@@ -47,11 +47,6 @@ export interface SqliteLedgerOptions {
 
 type Row = Record<string, unknown>;
 
-/** SQLite's own auto-checkpoint (pages), in force while no checkpoint thread runs. */
-const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
-/** The checkpoint thread stops after this long without a nudge. */
-const CHECKPOINTER_IDLE_MS = 30_000;
-
 const SUMMARY_COLUMNS = `id, type, queue, state, reason, attempt, max_retries, created_at, updated_at, enqueue_at,
   started_at, finished_at, server_id, worker_id, lease_until, recurring_id, scheduled_for, progress,
   progress_message, error_type, error_message, error_stack, duration_ms, latency_ms, expires_at`;
@@ -64,12 +59,7 @@ export class SqliteLedger implements Ledger {
   #pollTimer: TimerHandle | null = null;
   #dataVersion = 0;
   #closed = false;
-  #checkpointer: WalCheckpointer | null = null;
-  #checkpointerStarting: Promise<void> | null = null;
-  #checkpointerIdle: TimerHandle | null = null;
-  #checkpointerClosing: Promise<void> | null = null;
-  #rowsSinceNudge = 0;
-  #checkpointsBefore = 0;
+  #checkpoints: OnDemandCheckpointer | null = null;
 
   private constructor(db: Database, opts: Required<SqliteLedgerOptions>) {
     this.#db = db;
@@ -80,76 +70,31 @@ export class SqliteLedger implements Ledger {
     const db = await openDatabase(options.path);
     const ledger = new SqliteLedger(db, { externalChangePollMs: 100, checkpointerEntryUrl: "", checkpointAfterRows: 2_000, ...options });
     await ledger.migrate();
+    if (options.checkpointerEntryUrl) {
+      ledger.#checkpoints = new OnDemandCheckpointer({
+        entryUrl: options.checkpointerEntryUrl,
+        path: options.path,
+        clock: options.clock,
+        afterRows: ledger.#opts.checkpointAfterRows,
+        setAutoCheckpoint: (pages) => db.exec(`PRAGMA wal_autocheckpoint = ${pages}`),
+      });
+    }
     return ledger;
   }
 
   /** The checkpoint thread: whether it runs now, checkpoints it ran so far, its last error. */
-  checkpointStats(): { running: boolean; checkpoints: number; lastError: string | null } {
-    const c = this.#checkpointer;
-    return { running: !!c?.alive, checkpoints: this.#checkpointsBefore + (c?.stats.checkpoints ?? 0), lastError: c?.stats.lastError ?? null };
-  }
-
-  /**
-   * After a commit of `rows` job rows (created, changed or claimed): once checkpointAfterRows
-   * have piled up, a nudge to the checkpoint thread — by rows, not commits, so heartbeats and
-   * empty claims never wake it, and an idle server does not carry the thread (~6 MB). The thread
-   * is started by the first nudge and stopped after CHECKPOINTER_IDLE_MS without one; while it
-   * runs, SQLite's in-commit auto-checkpoint is only a safety net at a larger size. If it cannot
-   * start, checkpoints stay with SQLite.
-   */
-  #afterCommit(rows: number) {
-    if (!this.#opts.checkpointerEntryUrl) return;
-    this.#rowsSinceNudge += rows;
-    if (this.#rowsSinceNudge < this.#opts.checkpointAfterRows) return;
-    this.#rowsSinceNudge = 0;
-    const clock = this.#opts.clock;
-    if (this.#checkpointerIdle) clock.clearTimeout(this.#checkpointerIdle);
-    this.#checkpointerIdle = clock.setTimeout(() => void this.#stopCheckpointer(), CHECKPOINTER_IDLE_MS);
-    if (this.#checkpointer?.alive) return this.#checkpointer.nudge();
-    if (this.#checkpointer) {
-      // It died (its exit is all there is to clean up): start another.
-      this.#checkpointsBefore += this.#checkpointer.stats.checkpoints;
-      this.#checkpointer = null;
-    }
-    if (this.#checkpointerStarting) return;
-    this.#checkpointerStarting = WalCheckpointer.start(this.#opts.checkpointerEntryUrl, this.#opts.path).then(
-      (c) => {
-        this.#checkpointerStarting = null;
-        this.#checkpointer = c;
-        if (this.#closed) return; // close() is waiting for this start, and stops it
-
-        this.#db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-        c.nudge();
-      },
-      () => {
-        this.#checkpointerStarting = null;
-        this.#opts.checkpointerEntryUrl = "";
-      },
-    );
+  checkpointStats(): CheckpointStats {
+    return this.#checkpoints?.stats() ?? { running: false, checkpoints: 0, lastError: null };
   }
 
   /** Resolves when the checkpoint thread has started (if asked to) and has nothing to do. */
   async settleCheckpoints(): Promise<void> {
-    await this.#checkpointerStarting;
-    await this.#checkpointer?.idle();
+    await this.#checkpoints?.settle();
   }
 
   /** Fault injection: terminates the checkpoint thread as a crash would. */
   async killCheckpointerForTests(): Promise<void> {
-    await this.#checkpointer?.kill();
-  }
-
-  async #stopCheckpointer() {
-    this.#checkpointerIdle = null;
-    await this.#checkpointerStarting;
-    const c = this.#checkpointer;
-    this.#checkpointer = null;
-    this.#checkpointsBefore += c?.stats.checkpoints ?? 0;
-    if (c && !this.#closed) this.#db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
-    if (c) this.#checkpointerClosing = c.close();
-    // Also waits for a stop already under way (the idle timer's): close() must return only once
-    // the thread's connection is closed, or the WAL file would outlive it.
-    await this.#checkpointerClosing;
+    await this.#checkpoints?.kill();
   }
 
   migrate(): Promise<void> {
@@ -162,8 +107,7 @@ export class SqliteLedger implements Ledger {
       this.#closed = true;
       if (this.#pollTimer) this.#opts.clock.clearTimeout(this.#pollTimer);
       this.#listeners.clear();
-      if (this.#checkpointerIdle) this.#opts.clock.clearTimeout(this.#checkpointerIdle);
-      await this.#stopCheckpointer();
+      await this.#checkpoints?.close();
       this.#db.close();
     }
   }
@@ -178,7 +122,7 @@ export class SqliteLedger implements Ledger {
   write(batch: WriteBatch): Promise<WriteResult> {
     try {
       const result = this.#tx((tx) => this.#writeInTx(tx, batch));
-      this.#afterCommit(result.jobs.length + result.applied.length + result.claimed.length);
+      this.#checkpoints?.written(result.jobs.length + result.applied.length + result.claimed.length);
       return Promise.resolve(result);
     } catch (err) {
       return Promise.reject(err);

@@ -2,16 +2,122 @@
 // from the WAL into the database file and fsyncs both; left to SQLite's auto-checkpoint it runs
 // inside whichever commit crosses 1,000 pages, on the thread that commits — measured at about a
 // quarter of the runtime's ledger time per job (npm run bench). Here the committing thread only
-// nudges; the checkpoint thread coalesces nudges into one PASSIVE checkpoint at a time. When and
-// whether the thread runs is the ledger's choice (sqlite-ledger.ts #afterCommit).
+// nudges; the checkpoint thread coalesces nudges into one PASSIVE checkpoint at a time.
 //
-// Safety net: while the thread runs, the committing connection keeps an auto-checkpoint at a
-// larger size, so a dead or lagging checkpoint thread costs speed, never an unbounded WAL.
+// OnDemandCheckpointer decides when the thread runs: nudged by job rows written, not commits
+// (heartbeats and empty claims never wake it), started by the first nudge, stopped after a quiet
+// spell — an idle server does not carry the thread (~6 MB). While it runs, the committing
+// connection keeps an auto-checkpoint at a larger size, so a dead or lagging thread costs speed,
+// never an unbounded WAL; while it does not, SQLite's default is back.
 import { Worker } from "node:worker_threads";
+import type { Clock, TimerHandle } from "../actors/runtime/clock.ts";
 import { startWorkerThread } from "../actors/runtime/worker-thread.ts";
 
 /** Pages the WAL may reach before the committing connection checkpoints by itself. */
-export const FALLBACK_AUTOCHECKPOINT_PAGES = 8_000;
+const FALLBACK_AUTOCHECKPOINT_PAGES = 8_000;
+/** SQLite's own auto-checkpoint (pages), in force while no checkpoint thread runs. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+/** The thread stops after this long without a nudge. */
+const IDLE_MS = 30_000;
+
+export interface CheckpointStats {
+  running: boolean;
+  checkpoints: number;
+  lastError: string | null;
+}
+
+export interface OnDemandCheckpointerOptions {
+  entryUrl: string;
+  path: string;
+  clock: Clock;
+  /** Job rows written between two nudges. */
+  afterRows: number;
+  /** Sets the committing connection's auto-checkpoint (PRAGMA wal_autocheckpoint). */
+  setAutoCheckpoint(pages: number): void;
+}
+
+export class OnDemandCheckpointer {
+  #o: OnDemandCheckpointerOptions;
+  #thread: WalCheckpointer | null = null;
+  #starting: Promise<void> | null = null;
+  #closing: Promise<void> | null = null;
+  #idleTimer: TimerHandle | null = null;
+  #rows = 0;
+  #before = 0;
+  #closed = false;
+  #broken = false;
+
+  constructor(o: OnDemandCheckpointerOptions) {
+    this.#o = o;
+  }
+
+  stats(): CheckpointStats {
+    const t = this.#thread;
+    return { running: !!t?.alive, checkpoints: this.#before + (t?.stats.checkpoints ?? 0), lastError: t?.stats.lastError ?? null };
+  }
+
+  /** After a commit that wrote `rows` job rows (created, changed or claimed). */
+  written(rows: number) {
+    if (this.#broken || this.#closed) return;
+    this.#rows += rows;
+    if (this.#rows < this.#o.afterRows) return;
+    this.#rows = 0;
+    const clock = this.#o.clock;
+    if (this.#idleTimer) clock.clearTimeout(this.#idleTimer);
+    this.#idleTimer = clock.setTimeout(() => void this.#stop(), IDLE_MS);
+    if (this.#thread?.alive) return this.#thread.nudge();
+    if (this.#thread) {
+      // It died (its exit is all there is to clean up): start another.
+      this.#before += this.#thread.stats.checkpoints;
+      this.#thread = null;
+    }
+    if (this.#starting) return;
+    this.#starting = WalCheckpointer.start(this.#o.entryUrl, this.#o.path).then(
+      (t) => {
+        this.#starting = null;
+        this.#thread = t;
+        if (this.#closed) return; // close() is waiting for this start, and stops it
+        this.#o.setAutoCheckpoint(FALLBACK_AUTOCHECKPOINT_PAGES);
+        t.nudge();
+      },
+      () => {
+        // It cannot start (its module does not load): checkpoints stay with SQLite.
+        this.#starting = null;
+        this.#broken = true;
+      },
+    );
+  }
+
+  /** Resolves when the thread has started (if asked to) and has nothing to do. */
+  async settle(): Promise<void> {
+    await this.#starting;
+    await this.#thread?.idle();
+  }
+
+  /** Fault injection: terminates the thread as a crash would. */
+  async kill(): Promise<void> {
+    await this.#thread?.kill();
+  }
+
+  /** Stops the thread; resolves once its connection is closed (the WAL file must not outlive it). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#idleTimer) this.#o.clock.clearTimeout(this.#idleTimer);
+    await this.#stop();
+  }
+
+  async #stop() {
+    this.#idleTimer = null;
+    await this.#starting;
+    const t = this.#thread;
+    this.#thread = null;
+    this.#before += t?.stats.checkpoints ?? 0;
+    if (t && !this.#closed) this.#o.setAutoCheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
+    if (t) this.#closing = t.close();
+    // Also waits for a stop already under way (the idle timer's).
+    await this.#closing;
+  }
+}
 
 export class WalCheckpointer {
   #worker: Worker;
