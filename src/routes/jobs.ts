@@ -121,51 +121,47 @@ export function jobRoutes(deps: AppDeps) {
     },
   );
 
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: `${base}/{id}/requeue`,
-      tags: ["Jobs"],
-      summary: "Run a job again: Scheduled, Succeeded, Failed or Deleted back to Enqueued",
-      security: adminSecurity,
-      request: { params: IdParam },
-      responses: {
-        200: { description: "Requeued", content: { "application/json": { schema: JobCommandSchema } } },
-        404: notFoundError("job"),
-        409: conflict,
-        ...guardedErrors,
-        500: commonErrors[500],
+  // Requeue and delete: the same shape of command, told apart by what they do to the job.
+  const command = (o: { method: "post" | "delete"; path: string; summary: string; done: string; state: "Enqueued" | "Deleted"; run: (id: string) => Promise<void> }) =>
+    app.openapi(
+      createRoute({
+        method: o.method,
+        path: o.path,
+        tags: ["Jobs"],
+        summary: o.summary,
+        security: adminSecurity,
+        request: { params: IdParam },
+        responses: {
+          200: { description: o.done, content: { "application/json": { schema: JobCommandSchema } } },
+          404: notFoundError("job"),
+          409: conflict,
+          ...guardedErrors,
+          500: commonErrors[500],
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        await o.run(id);
+        const message = `Job ${id} ${o.done.toLowerCase()}`;
+        return c.json({ message, jobId: id, state: o.state, dashboardUrl: `${DASHBOARD_URL}/jobs/details/${encodeURIComponent(id)}` }, 200);
       },
-    }),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      await rt.requeue(id, "Requeued through the API");
-      return c.json({ message: `Job ${id} requeued`, jobId: id, state: "Enqueued" as const, dashboardUrl: `${DASHBOARD_URL}/jobs/details/${encodeURIComponent(id)}` }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "delete",
-      path: `${base}/{id}`,
-      tags: ["Jobs"],
-      summary: "Delete a job (a running one is asked to stop; it expires like any deleted job)",
-      security: adminSecurity,
-      request: { params: IdParam },
-      responses: {
-        200: { description: "Deleted", content: { "application/json": { schema: JobCommandSchema } } },
-        404: notFoundError("job"),
-        409: conflict,
-        ...guardedErrors,
-        500: commonErrors[500],
-      },
-    }),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      await rt.delete(id, "Deleted through the API");
-      return c.json({ message: `Job ${id} deleted`, jobId: id, state: "Deleted" as const, dashboardUrl: `${DASHBOARD_URL}/jobs/details/${encodeURIComponent(id)}` }, 200);
-    },
-  );
+    );
+  command({
+    method: "post",
+    path: `${base}/{id}/requeue`,
+    summary: "Run a job again: Scheduled, Succeeded, Failed or Deleted back to Enqueued",
+    done: "Requeued",
+    state: "Enqueued",
+    run: (id) => rt.requeue(id, "Requeued through the API"),
+  });
+  command({
+    method: "delete",
+    path: `${base}/{id}`,
+    summary: "Delete a job (a running one is asked to stop; it expires like any deleted job)",
+    done: "Deleted",
+    state: "Deleted",
+    run: (id) => rt.delete(id, "Deleted through the API"),
+  });
 
   app.openapi(
     createRoute({
