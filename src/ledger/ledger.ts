@@ -66,6 +66,20 @@ export interface ClaimRequest {
   slots: string[];
   leaseUntil: number;
   queues?: string[];
+  /**
+   * The requester knows of no older waiting work: Enqueued jobs this same batch creates are
+   * claimed first, inserted straight as Processing (one row write instead of an insert, a queue
+   * search and an update — what a lone enqueue on an idle server waits for). Older jobs still
+   * come next for the slots left.
+   */
+  claimNew?: boolean;
+  /**
+   * Called with the claimed jobs inside the transaction, before its commit, so the runtime can hand
+   * them to idle workers while the commit lands (the pickup latency of an idle server). Whoever
+   * receives them must not report them (events, API answers) before write() resolves; if write()
+   * rejects, the claim never happened and they are withdrawn. Must not throw.
+   */
+  handOff?(jobs: ClaimedJob[]): void;
 }
 
 export interface ClaimedJob {

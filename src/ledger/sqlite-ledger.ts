@@ -9,6 +9,7 @@ import { migrateSqlite } from "../sqlite/migrate.ts";
 import { type Database, openDatabase, type SqlValue } from "../sqlite/sqlite.ts";
 import type {
   ClaimedJob,
+  ClaimRequest,
   JobDetails,
   JobQuery,
   JobState,
@@ -46,6 +47,13 @@ export interface SqliteLedgerOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/** Slots of a claim given to jobs as they are inserted (ClaimRequest.claimNew). */
+interface DirectClaim {
+  claim: ClaimRequest;
+  next: number;
+  claimed: ClaimedJob[];
+}
 
 const SUMMARY_COLUMNS = `id, type, queue, state, reason, attempt, max_retries, created_at, updated_at, enqueue_at,
   started_at, finished_at, server_id, worker_id, lease_until, recurring_id, scheduled_for, progress,
@@ -147,7 +155,10 @@ export class SqliteLedger implements Ledger {
   #writeInTx(tx: TxWork, batch: WriteBatch): WriteResult {
     const now = batch.now;
     const result: WriteResult = { jobs: [], applied: [], claimed: [] };
-    for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(tx, job, now));
+    const claim = batch.claim && batch.claim.slots.length ? batch.claim : null;
+    // New jobs claimed as they are inserted take the first slots (see ClaimRequest.claimNew).
+    const direct = claim?.claimNew ? { claim, next: 0, claimed: [] as ClaimedJob[] } : null;
+    for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(tx, job, now, direct));
     // Progress and logs first: a job's last report and its completion often share a commit.
     if (batch.progress?.length) {
       const st = this.#db.prepare("UPDATE jobs SET progress = ?, progress_message = ? WHERE id = ? AND state = 'Processing'");
@@ -165,25 +176,34 @@ export class SqliteLedger implements Ledger {
       else result.applied[i] = this.#applyTransition(tx, t);
     });
     if (fast.length) this.#completeSuccesses(tx, transitions, fast, result.applied);
-    if (batch.claim && batch.claim.slots.length) result.claimed = this.#claimInTx(tx, batch.claim, now);
+    if (claim) {
+      const taken = direct?.next ?? 0;
+      const rest = taken < claim.slots.length ? this.#claimInTx(tx, taken ? { ...claim, slots: claim.slots.slice(taken) } : claim, now) : [];
+      result.claimed = direct ? direct.claimed.concat(rest) : rest;
+      if (result.claimed.length) claim.handOff?.(result.claimed);
+    }
     return result;
   }
 
-  #insertJob(tx: TxWork, job: NewJob, now: number): { id: string; created: boolean } {
+  #insertJob(tx: TxWork, job: NewJob, now: number, direct: DirectClaim | null): { id: string; created: boolean } {
     const at = Math.round(now);
+    const slot = direct && job.state === "Enqueued" && direct.next < direct.claim.slots.length ? direct.claim.slots[direct.next] : null;
+    const queue = job.queue ?? "default";
+    if (slot && direct!.claim.queues?.length && !direct!.claim.queues.includes(queue)) return this.#insertJob(tx, job, now, null);
+    const args = JSON.stringify(job.args ?? null);
     const r = this.#db
       .prepare(
         `INSERT INTO jobs (type, queue, args, state, reason, max_retries, created_at, updated_at, enqueue_at,
-           enqueued_at, unique_key, recurring_id, scheduled_for)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           enqueued_at, unique_key, recurring_id, scheduled_for, attempt, server_id, worker_id, lease_until, started_at, latency_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING`,
       )
       .run(
         job.type,
-        job.queue ?? "default",
-        JSON.stringify(job.args ?? null),
-        job.state,
-        job.reason,
+        queue,
+        args,
+        slot ? "Processing" : job.state,
+        slot ? null : job.reason,
         job.maxRetries,
         at,
         at,
@@ -192,15 +212,37 @@ export class SqliteLedger implements Ledger {
         job.uniqueKey ?? null,
         job.recurringId ?? null,
         job.scheduledFor ?? null,
+        slot ? 1 : 0,
+        slot ? direct!.claim.serverId : null,
+        slot,
+        slot ? Math.round(direct!.claim.leaseUntil) : null,
+        slot ? at : null,
+        slot ? 0 : null,
       );
     if (r.changes === 0) {
       const existing = this.#db.prepare("SELECT id FROM jobs WHERE unique_key = ?").get<{ id: number }>(job.uniqueKey!);
       return { id: String(existing!.id), created: false };
     }
-    count(tx, job.state, 1);
+    const id = r.lastInsertRowid;
+    count(tx, slot ? "Processing" : job.state, 1);
     const data = job.state === "Scheduled" ? { enqueueAt: job.enqueueAt } : null;
-    tx.history.push([r.lastInsertRowid, job.state, job.reason, at, data ? JSON.stringify(data) : null]);
-    return { id: String(r.lastInsertRowid), created: true };
+    // A job claimed as it is inserted keeps its Enqueued record; its Processing one is the row (held).
+    tx.history.push([id, job.state, job.reason, at, data ? JSON.stringify(data) : null]);
+    if (slot) {
+      direct!.next++;
+      direct!.claimed.push({
+        id: String(id),
+        type: job.type,
+        args: JSON.parse(args),
+        attempt: 1,
+        maxRetries: job.maxRetries,
+        createdAt: at,
+        workerId: slot,
+        recurringId: job.recurringId ?? null,
+        scheduledFor: job.scheduledFor ?? null,
+      });
+    }
+    return { id: String(id), created: true };
   }
 
   #flushHistory(rows: HistoryRow[]) {
@@ -551,7 +593,7 @@ export class SqliteLedger implements Ledger {
       this.#tx((tx) => {
         const row = this.#db.prepare("SELECT next_execution FROM recurring_jobs WHERE id = ?").get<{ next_execution: number | null }>(fire.id);
         if (!row || row.next_execution !== fire.expectNext) return null;
-        const made = fire.jobs.map((j) => this.#insertJob(tx, j, now));
+        const made = fire.jobs.map((j) => this.#insertJob(tx, j, now, null));
         const last = made.at(-1);
         this.#db
           .prepare(

@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { systemClock, type Clock } from "../../src/actors/runtime/clock.ts";
 import { JOB_WORKER_ENTRY } from "../../src/actors/runtime/entry-points.ts";
 import { Runtime, type RuntimeOptions } from "../../src/actors/runtime/runtime.ts";
+import type { Ledger } from "../../src/ledger/ledger.ts";
 import { SqliteLedger } from "../../src/ledger/sqlite-ledger.ts";
 import { createLogger, memorySink } from "../../src/logger.ts";
 
@@ -24,15 +25,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startRuntime(overrides: Partial<RuntimeOptions> & { dir?: string; clock?: Clock } = {}): Promise<Harness> {
+/** `wrapLedger`: what the runtime sees instead of the ledger (fault injection). */
+export async function startRuntime(
+  overrides: Partial<RuntimeOptions> & { dir?: string; clock?: Clock; wrapLedger?: (ledger: SqliteLedger) => Ledger } = {},
+): Promise<Harness> {
   const own = overrides.dir ? null : tempDir();
   const dir = overrides.dir ?? own!.path;
   const clock = overrides.clock ?? systemClock;
   const logs = memorySink();
   const logger = createLogger({ category: "test", sink: logs, level: "debug", now: () => clock.now() });
   const ledger = await SqliteLedger.open({ path: join(dir, "ledger.db"), clock, retentionMs: 86_400_000 });
+  const { wrapLedger, ...options } = overrides;
   const rt = await Runtime.start({
-    ledger,
+    ledger: wrapLedger ? wrapLedger(ledger) : ledger,
     clock,
     logger,
     workerCount: 2,
@@ -40,7 +45,7 @@ export async function startRuntime(overrides: Partial<RuntimeOptions> & { dir?: 
     defaultJobTimeoutMs: 60_000,
     jobModules: [TEST_JOBS],
     entryUrl: JOB_WORKER_ENTRY(),
-    ...overrides,
+    ...options,
   });
   return {
     rt,

@@ -237,6 +237,96 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     assert.is(job.scheduledFor, now - 5 * SEC);
   });
 
+  test("claimNew claims the batch's own new jobs as they are inserted, then older ones for the slots left", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [older] = await add(ledger, now, enqueued({ args: { n: "older" } }));
+    await clock.advance(SEC);
+    const at = clock.now();
+    const r = await ledger.write({
+      now: at,
+      jobs: [enqueued({ args: { n: "new" } }), scheduled(at + 60 * SEC)],
+      claim: { serverId: "s1", slots: ["w1", "w2", "w3"], leaseUntil: at + 30 * SEC, claimNew: true },
+    });
+    const [fresh, later] = r.jobs.map((j) => j.id);
+    assert.equal(
+      r.claimed.map((j) => [j.id, j.workerId, j.attempt, j.args]),
+      [
+        [fresh, "w1", 1, { n: "new" }],
+        [older, "w2", 1, { n: "older" }],
+      ],
+      "the new job first, then the older one; the Scheduled one is not claimable",
+    );
+    const job = (await ledger.getJob(fresh))!;
+    assert.is(job.state, "Processing");
+    assert.is(job.serverId, "s1");
+    assert.is(job.workerId, "w1");
+    assert.is(job.leaseUntil, at + 30 * SEC);
+    assert.is(job.startedAt, at);
+    assert.is(job.latencyMs, 0);
+    assert.equal(
+      job.history.map((h) => [h.state, h.at]),
+      [
+        ["Enqueued", at],
+        ["Processing", at],
+      ],
+    );
+    assert.is((await ledger.getJob(later))!.state, "Scheduled");
+    assert.equal(await ledger.countByState(), await countedByListing(ledger));
+    assert.ok(
+      await transition(ledger, { jobId: fresh, from: ["Processing"], fence: { serverId: "s1", attempt: 1 }, to: "Succeeded", reason: null, at: at + 5 }),
+      "a job claimed as it was inserted completes like any other",
+    );
+  });
+
+  test("without claimNew the oldest job is claimed, even in a batch that creates one", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [older] = await add(ledger, now, enqueued());
+    const r = await ledger.write({ now: now + SEC, jobs: [enqueued()], claim: { serverId: "s", slots: ["w1"], leaseUntil: now + 30 * SEC } });
+    assert.equal(
+      r.claimed.map((j) => j.id),
+      [older],
+    );
+    assert.is((await ledger.getJob(r.jobs[0].id))!.state, "Enqueued");
+  });
+
+  test("claimNew leaves a job of another queue, and a duplicate of a unique key, to the ordinary claim", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [existing] = await add(ledger, now, enqueued({ uniqueKey: "tick-1", queue: "critical" }));
+    const r = await ledger.write({
+      now: now + SEC,
+      jobs: [enqueued({ queue: "reports" }), enqueued({ uniqueKey: "tick-1", queue: "critical" })],
+      claim: { serverId: "s", slots: ["w1", "w2"], leaseUntil: now + 30 * SEC, queues: ["critical"], claimNew: true },
+    });
+    assert.equal(
+      r.jobs.map((j) => j.created),
+      [true, false],
+    );
+    assert.equal(
+      r.claimed.map((j) => j.id),
+      [existing],
+      "the reports job is not this claim's queue; the duplicate is the existing job, claimed once",
+    );
+    assert.is((await ledger.getJob(r.jobs[0].id))!.state, "Enqueued");
+  });
+
+  test("handOff receives the claimed jobs before write resolves", async ({ ledger, clock }) => {
+    const now = clock.now();
+    await add(ledger, now, enqueued(), enqueued());
+    const seen: string[][] = [];
+    let resolved = false;
+    const written = ledger
+      .write({ now, claim: { serverId: "s", slots: ["w1", "w2"], leaseUntil: now + SEC, handOff: (jobs) => void seen.push(jobs.map((j) => `${j.id}@${j.workerId}:${String(resolved)}`)) } })
+      .then((r) => {
+        resolved = true;
+        return r;
+      });
+    const r = await written;
+    assert.equal(seen, [r.claimed.map((j) => `${j.id}@${j.workerId}:false`)]);
+    const none: string[][] = [];
+    await ledger.write({ now, claim: { serverId: "s", slots: ["w1"], leaseUntil: now + SEC, handOff: (jobs) => void none.push(jobs.map((j) => j.id)) } });
+    assert.equal(none, [], "not called when nothing was claimed");
+  });
+
   // ---------------------------------------------------------------- transitions
 
   test("a transition applies only from its expected states", async ({ ledger, clock }) => {

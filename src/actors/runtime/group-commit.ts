@@ -25,10 +25,10 @@ interface JobRequest {
 }
 
 export interface ClaimSource {
-  /** Worker slots wanting a job now (a worker id per job); empty when none or no work is expected. */
+  /** Worker slots wanting a job now (a worker id per job); null when none or no work is expected. */
   wantSlots(): ClaimRequest | null;
-  /** Claimed jobs, after their commit. `asked` is how many were asked for. */
-  claimed(jobs: ClaimedJob[], asked: number): void;
+  /** The answer to a request, after its commit; `failed`: the commit failed and claimed nothing. */
+  claimed(jobs: ClaimedJob[], request: ClaimRequest, failed?: boolean): void;
 }
 
 const RETRY_DELAYS_MS = [50, 200, 1000, 5000];
@@ -157,8 +157,8 @@ export class GroupCommit {
       });
     } catch (err) {
       this.#onFailure(err, jobs, transitions, progress, logs);
-      // Nothing was claimed, but work may still be waiting: asked = 0 keeps the pool looking.
-      if (claim) this.#claims?.claimed([], 0);
+      // Nothing was claimed, but work may still be waiting: the pool keeps looking.
+      if (claim) this.#claims?.claimed([], claim, true);
       return;
     }
     this.#failures = 0;
@@ -168,7 +168,7 @@ export class GroupCommit {
     this.stats.claimed += result.claimed.length;
     jobs.forEach((j, i) => j.resolve(result.jobs[i]));
     transitions.forEach((t, i) => t.done(result.applied[i]));
-    if (claim) this.#claims?.claimed(result.claimed, claim.slots.length);
+    if (claim) this.#claims?.claimed(result.claimed, claim);
   }
 
   #onFailure(err: unknown, jobs: JobRequest[], transitions: TransitionRequest[], progress: ProgressUpdate[], logs: LogLine[]) {

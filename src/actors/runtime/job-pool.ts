@@ -54,6 +54,12 @@ interface InFlight {
   dispatchedAt: number;
 }
 
+interface HandedOff {
+  entry: InFlight;
+  /** Null: its thread was gone at hand-off. */
+  slot: Slot | null;
+}
+
 interface Slot {
   id: string;
   worker: Worker | null;
@@ -80,11 +86,15 @@ export class JobPool implements ClaimSource {
   #slots: Slot[] = [];
   #seq = 0;
   #maybeWork = true;
+  /** Older Enqueued jobs may be waiting (false once a claim came back short of what it asked). */
+  #backlog = true;
   #accepting = true;
   #paused = false;
   #ewmaMs = Number.POSITIVE_INFINITY;
   #idleWaiters: (() => void)[] = [];
   #byJobId = new Map<string, Slot>();
+  /** Jobs handed to workers per claim whose commit has not answered yet. */
+  #handedOff = new Map<ClaimRequest, HandedOff[]>();
 
   constructor(o: JobPoolOptions, deps: { commit: GroupCommit; clock: Clock; events: RuntimeEvents; logger: Logger; supervisor: Supervisor }) {
     this.#o = { ...o, prefetch: o.prefetch ?? 32, workerMemoryMb: o.workerMemoryMb ?? 0, random: o.random ?? Math.random } as Required<JobPoolOptions>;
@@ -139,9 +149,14 @@ export class JobPool implements ClaimSource {
     }
   }
 
-  /** New work may be claimable (local enqueue, promotion, recovery, another process). */
-  wake() {
+  /**
+   * New work may be claimable. `enqueued`: only because this process is creating jobs, which the
+   * next commit may claim as it inserts them when no older work is known to wait. Anything else
+   * (promotion, recovery, a retry, another process) may have made older work claimable.
+   */
+  wake(reason: "enqueued" | "other" = "other") {
     this.#maybeWork = true;
+    if (reason === "other") this.#backlog = true;
     this.#commit.poke();
   }
 
@@ -193,23 +208,33 @@ export class JobPool implements ClaimSource {
       for (const s of this.#slots) if (s.ready && s.inflight.length <= round) want.push(s.id);
     }
     if (!want.length) return null;
-    return { serverId: this.#o.serverId, slots: want, leaseUntil: this.#clock.now() + this.#o.leaseTtlMs };
+    const request: ClaimRequest = {
+      serverId: this.#o.serverId,
+      slots: want,
+      leaseUntil: this.#clock.now() + this.#o.leaseTtlMs,
+      claimNew: !this.#backlog,
+      handOff: (jobs) => this.#handOff(jobs, request),
+    };
+    return request;
   }
 
-  claimed(jobs: ClaimedJob[], asked: number) {
-    if (jobs.length < asked) this.#maybeWork = false;
-    if (!jobs.length) return;
+  /**
+   * Inside the claim's transaction, before its commit: the jobs go to their workers now, so a
+   * worker starts while the commit lands. Nothing is reported until `claimed` (after the commit).
+   */
+  #handOff(jobs: ClaimedJob[], request: ClaimRequest) {
     const now = this.#clock.now();
+    const entries: HandedOff[] = [];
     const bySlot = new Map<Slot, RunJob[]>();
     for (const job of jobs) {
-      const slot = this.#slots.find((s) => s.id === job.workerId)!;
+      const slot = this.#slot(job.workerId)!;
       const entry: InFlight = { seq: ++this.#seq, job, type: this.#o.types.get(job.type), dispatchedAt: now };
-      this.#events.emit("job:processing", { jobId: job.id, type: job.type, attempt: job.attempt, workerId: job.workerId, latencyMs: now - job.createdAt });
       if (!slot.ready || !slot.worker) {
-        // The thread died between claim and hand-over: the job never started.
-        this.#requeue(entry, "Requeued: its worker thread restarted before the job started");
+        // The thread died since it asked: the job is requeued once the claim is committed.
+        entries.push({ entry, slot: null });
         continue;
       }
+      entries.push({ entry, slot });
       slot.inflight.push(entry);
       this.#byJobId.set(job.id, slot);
       let list = bySlot.get(slot);
@@ -220,8 +245,44 @@ export class JobPool implements ClaimSource {
       this.#send(slot, { t: "run", jobs: list });
       this.#armWatchdog(slot);
     }
+    this.#handedOff.set(request, entries);
+  }
+
+  claimed(jobs: ClaimedJob[], request: ClaimRequest, failed = false) {
+    // A ledger that does not hand off before its commit: hand off now.
+    if (!failed && jobs.length && !this.#handedOff.has(request)) this.#handOff(jobs, request);
+    const entries = this.#handedOff.get(request) ?? [];
+    this.#handedOff.delete(request);
+    if (failed) return this.#withdraw(entries);
+    if (jobs.length < request.slots.length) this.#maybeWork = this.#backlog = false;
+    else this.#backlog = true;
+    for (const { entry, slot } of entries) {
+      const job = entry.job;
+      this.#events.emit("job:processing", { jobId: job.id, type: job.type, attempt: job.attempt, workerId: job.workerId, latencyMs: entry.dispatchedAt - job.createdAt });
+      if (!slot) this.#requeue(entry, "Requeued: its worker thread restarted before the job started");
+    }
     // A full batch means there may be more: ask again at the next turn.
-    if (jobs.length === asked) this.#commit.poke();
+    if (jobs.length && jobs.length === request.slots.length) this.#commit.poke();
+  }
+
+  /**
+   * The claim's commit failed: the jobs were never claimed, though they were handed to workers.
+   * They are taken back, and their workers told to abort them (a job that already ran has run
+   * once more than the ledger knows: at least once, as after a crash).
+   */
+  #withdraw(entries: HandedOff[]) {
+    for (const { entry, slot } of entries) {
+      if (!slot) continue;
+      const i = slot.inflight.indexOf(entry);
+      if (i >= 0) slot.inflight.splice(i, 1);
+      if (this.#byJobId.get(entry.job.id) === slot) this.#byJobId.delete(entry.job.id);
+      this.#send(slot, { t: "cancel", jobId: entry.job.id, reason: "The job was withdrawn: the ledger could not commit its claim" });
+      if (!slot.inflight.length) this.#disarmWatchdog(slot);
+    }
+  }
+
+  #slot(id: string): Slot | undefined {
+    return this.#slots.find((s) => s.id === id);
   }
 
   // ------------------------------------------------------------------ worker threads

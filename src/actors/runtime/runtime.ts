@@ -256,7 +256,7 @@ export class Runtime {
     const scheduled = at !== null && at > now;
     const state = scheduled ? "Scheduled" : "Enqueued";
     // Woken before the commit, the pool claims this job in the same transaction that inserts it.
-    if (!scheduled) this.#pool.wake();
+    if (!scheduled) this.#pool.wake("enqueued");
     const [r] = await this.#commit.addJobs([
       {
         type,

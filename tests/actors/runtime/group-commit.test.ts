@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { GroupCommit } from "../../../src/actors/runtime/group-commit.ts";
 import { flushPromises, VirtualClock } from "../../../src/actors/runtime/virtual-clock.ts";
 import { createLogger } from "../../../src/logger.ts";
-import type { ClaimedJob, Ledger, WriteBatch, WriteResult } from "../../../src/ledger/ledger.ts";
+import type { ClaimedJob, ClaimRequest, Ledger, WriteBatch, WriteResult } from "../../../src/ledger/ledger.ts";
 
 function fakeLedger(failures: number) {
   const batches: WriteBatch[] = [];
@@ -47,14 +47,14 @@ test("a failed commit that carried a claim does not make the pool believe the qu
   const clock = new VirtualClock(0);
   const { ledger } = fakeLedger(1);
   const commit = new GroupCommit({ ledger, clock, logger });
-  const asked: number[] = [];
+  const answers: boolean[] = [];
   commit.setClaimSource({
     wantSlots: () => ({ serverId: "s", slots: ["w1"], leaseUntil: 1000 }),
-    claimed: (_jobs: ClaimedJob[], n: number) => void asked.push(n),
+    claimed: (_jobs: ClaimedJob[], _request: ClaimRequest, failed?: boolean) => void answers.push(failed === true),
   });
   commit.poke();
   await flushPromises();
-  assert.equal(asked[0], 0, "reported as 'nothing asked', so the pool keeps looking for work");
+  assert.equal(answers[0], true, "reported as failed, so the pool keeps looking for work");
   commit.close();
 });
 

@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { systemClock } from "../../../src/actors/runtime/clock.ts";
 import { JOB_WORKER_ENTRY } from "../../../src/actors/runtime/entry-points.ts";
 import { Runtime } from "../../../src/actors/runtime/runtime.ts";
+import type { ClaimedJob, WriteBatch } from "../../../src/ledger/ledger.ts";
 import { SqliteLedger } from "../../../src/ledger/sqlite-ledger.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { startRuntime, tempDir, TEST_JOBS, type Harness } from "../../helpers/runtime-harness.ts";
@@ -174,6 +175,61 @@ test("a job that reads its signal only after it was deleted finds it aborted, wi
     await h.rt.delete(jobId, "Deleted by a test");
     const { message } = await verdict;
     assert.match(message, /^aborted=true reason=.*Deleted by a test/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a claim whose commit fails after its job went to a worker is withdrawn: the run is aborted, never reported, and the job runs once the ledger recovers", async () => {
+  let inject = false;
+  // The claim's hand-off runs inside its transaction; throwing there fails the commit after the
+  // job was handed to its worker, as a disk error at COMMIT would.
+  const wrapLedger = (real: SqliteLedger) =>
+    new Proxy(real, {
+      get(target, key) {
+        if (key === "write") {
+          return (batch: WriteBatch) => {
+            const claim = batch.claim;
+            if (!inject || !claim) return target.write(batch);
+            const handOff = (jobs: ClaimedJob[]) => {
+              claim.handOff?.(jobs);
+              inject = false;
+              throw new Error("disk I/O error (injected after the hand-off)");
+            };
+            return target.write({ ...batch, claim: { ...claim, handOff } });
+          };
+        }
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  const h = await startRuntime({ workerCount: 1, wrapLedger });
+  try {
+    h.rt.pause();
+    const { jobId } = await h.rt.enqueue("reads-signal-late");
+    const reported: string[] = [];
+    h.rt.events.on("job:processing", (e) => reported.push(e.jobId));
+    const verdicts: string[] = [];
+    h.rt.events.on("job:log", (e) => e.message.startsWith("aborted=") && verdicts.push(e.message));
+    inject = true;
+    const succeeded = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId, 10_000);
+    h.rt.resume();
+    await succeeded;
+    while (verdicts.length < 2) await h.rt.events.waitFor("job:log", (e) => e.message.startsWith("aborted="), 5_000);
+    await h.rt.settle();
+    assert.equal(reported, [jobId], "reported as started once: by the claim that committed");
+    assert.ok(verdicts.includes("aborted=false reason="), "the committed run was not aborted");
+    assert.ok(
+      verdicts.some((v) => /^aborted=true reason=.*could not commit its claim/.test(v)),
+      `the withdrawn run was aborted: ${verdicts.join(" | ")}`,
+    );
+    const job = (await h.rt.getJob(jobId))!;
+    assert.is(job.state, "Succeeded");
+    assert.is(job.attempt, 1, "the failed claim never happened");
+    assert.equal(
+      job.history.map((s) => s.state),
+      ["Enqueued", "Processing", "Succeeded"],
+    );
   } finally {
     await h.close();
   }
