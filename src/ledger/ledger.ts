@@ -74,8 +74,9 @@ export interface ClaimRequest {
    */
   claimNew?: boolean;
   /**
-   * Called with the claimed jobs inside the transaction, before its commit, so the runtime can hand
-   * them to idle workers while the commit lands (the pickup latency of an idle server). Whoever
+   * Called with claimed jobs inside the transaction, before its commit, so the runtime can hand
+   * them to idle workers while the commit lands (the pickup latency of an idle server); it may be
+   * called more than once per write, each job once, together covering `claimed`. Whoever
    * receives them must not report them (events, API answers) before write() resolves; if write()
    * rejects, the claim never happened and they are withdrawn. Must not throw.
    */

@@ -159,6 +159,8 @@ export class SqliteLedger implements Ledger {
     // New jobs claimed as they are inserted take the first slots (see ClaimRequest.claimNew).
     const direct = claim?.claimNew ? { claim, next: 0, claimed: [] as ClaimedJob[] } : null;
     for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(tx, job, now, direct));
+    // Handed off at once: a lone enqueue on an idle server waits for nothing else.
+    if (direct?.claimed.length) claim!.handOff?.(direct.claimed);
     // Progress and logs first: a job's last report and its completion often share a commit.
     if (batch.progress?.length) {
       const st = this.#db.prepare("UPDATE jobs SET progress = ?, progress_message = ? WHERE id = ? AND state = 'Processing'");
@@ -180,7 +182,7 @@ export class SqliteLedger implements Ledger {
       const taken = direct?.next ?? 0;
       const rest = taken < claim.slots.length ? this.#claimInTx(tx, taken ? { ...claim, slots: claim.slots.slice(taken) } : claim, now) : [];
       result.claimed = direct ? direct.claimed.concat(rest) : rest;
-      if (result.claimed.length) claim.handOff?.(result.claimed);
+      if (rest.length) claim.handOff?.(rest);
     }
     return result;
   }

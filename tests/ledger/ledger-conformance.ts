@@ -242,10 +242,11 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     const [older] = await add(ledger, now, enqueued({ args: { n: "older" } }));
     await clock.advance(SEC);
     const at = clock.now();
+    const handedOff: string[] = [];
     const r = await ledger.write({
       now: at,
       jobs: [enqueued({ args: { n: "new" } }), scheduled(at + 60 * SEC)],
-      claim: { serverId: "s1", slots: ["w1", "w2", "w3"], leaseUntil: at + 30 * SEC, claimNew: true },
+      claim: { serverId: "s1", slots: ["w1", "w2", "w3"], leaseUntil: at + 30 * SEC, claimNew: true, handOff: (jobs) => void handedOff.push(...jobs.map((j) => j.id)) },
     });
     const [fresh, later] = r.jobs.map((j) => j.id);
     assert.equal(
@@ -255,6 +256,11 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
         [older, "w2", 1, { n: "older" }],
       ],
       "the new job first, then the older one; the Scheduled one is not claimable",
+    );
+    assert.equal(
+      handedOff,
+      r.claimed.map((j) => j.id),
+      "every claimed job handed off once",
     );
     const job = (await ledger.getJob(fresh))!;
     assert.is(job.state, "Processing");
@@ -321,7 +327,7 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
         return r;
       });
     const r = await written;
-    assert.equal(seen, [r.claimed.map((j) => `${j.id}@${j.workerId}:false`)]);
+    assert.equal(seen.flat(), r.claimed.map((j) => `${j.id}@${j.workerId}:false`), "each claimed job once, before write resolved");
     const none: string[][] = [];
     await ledger.write({ now, claim: { serverId: "s", slots: ["w1"], leaseUntil: now + SEC, handOff: (jobs) => void none.push(jobs.map((j) => j.id)) } });
     assert.equal(none, [], "not called when nothing was claimed");

@@ -224,7 +224,8 @@ export class JobPool implements ClaimSource {
    */
   #handOff(jobs: ClaimedJob[], request: ClaimRequest) {
     const now = this.#clock.now();
-    const entries: HandedOff[] = [];
+    let entries = this.#handedOff.get(request);
+    if (!entries) this.#handedOff.set(request, (entries = []));
     const bySlot = new Map<Slot, RunJob[]>();
     for (const job of jobs) {
       const slot = this.#slot(job.workerId)!;
@@ -245,7 +246,6 @@ export class JobPool implements ClaimSource {
       this.#send(slot, { t: "run", jobs: list });
       this.#armWatchdog(slot);
     }
-    this.#handedOff.set(request, entries);
   }
 
   claimed(jobs: ClaimedJob[], request: ClaimRequest, failed = false) {
