@@ -66,6 +66,8 @@ async function betterSqliteOpener(): Promise<Opener> {
         values: (...p) => (raw ? (raw.all(...p) as unknown[][]) : (s.run(...p), [])),
       };
     };
+    // One transaction wrapper for every call: db.transaction() builds five functions each time.
+    const within = db.transaction(<T>(fn: () => T): T => fn());
     return {
       path,
       exec: (sql) => void db.exec(sql),
@@ -75,10 +77,10 @@ async function betterSqliteOpener(): Promise<Opener> {
         return st;
       },
       transaction<T>(fn: () => T): T {
-        return db.transaction(fn).immediate();
+        return within.immediate(fn) as T;
       },
       snapshot<T>(fn: () => T): T {
-        return db.transaction(fn).deferred();
+        return within.deferred(fn) as T;
       },
       close: () => db.close(),
     };
