@@ -81,6 +81,23 @@ export interface ClaimRequest {
    * rejects, the claim never happened and they are withdrawn. Must not throw.
    */
   handOff?(jobs: ClaimedJob[]): void;
+  /**
+   * Called inside the transaction after the claim's queue search was handed off: those of `jobs`
+   * that already ran and succeeded (short jobs finish within the commit). The ledger records them
+   * Succeeded in this same commit instead of claiming them — one row write per job instead of two.
+   * Only jobs passed here may be returned. Must not throw.
+   */
+  collectSuccesses?(jobs: ClaimedJob[]): Map<string, FastSuccess>;
+}
+
+/** A claimed job that succeeded before its claim committed (ClaimRequest.collectSuccesses). */
+export interface FastSuccess {
+  result: unknown;
+  durationMs: number;
+  /** When it finished (epoch ms). */
+  at: number;
+  /** Its last progress report, if any. */
+  progress?: { percent: number; message: string | null };
 }
 
 export interface ClaimedJob {
@@ -111,6 +128,8 @@ export interface WriteResult {
   /** Per transition: whether it applied (false: the job was not in an expected state). */
   applied: boolean[];
   claimed: ClaimedJob[];
+  /** Ids of claimed jobs recorded Succeeded in the same commit (ClaimRequest.collectSuccesses). */
+  completed?: string[];
 }
 
 export interface StateRecord {

@@ -10,6 +10,7 @@ import { type Database, openDatabase, type SqlValue } from "../sqlite/sqlite.ts"
 import type {
   ClaimedJob,
   ClaimRequest,
+  FastSuccess,
   JobDetails,
   JobQuery,
   JobState,
@@ -180,9 +181,10 @@ export class SqliteLedger implements Ledger {
     if (fast.length) this.#completeSuccesses(tx, transitions, fast, result.applied);
     if (claim) {
       const taken = direct?.next ?? 0;
-      const rest = taken < claim.slots.length ? this.#claimInTx(tx, taken ? { ...claim, slots: claim.slots.slice(taken) } : claim, now) : [];
+      const completed: string[] = [];
+      const rest = taken < claim.slots.length ? this.#claimInTx(tx, taken ? { ...claim, slots: claim.slots.slice(taken) } : claim, now, completed) : [];
       result.claimed = direct ? direct.claimed.concat(rest) : rest;
-      if (rest.length) claim.handOff?.(rest);
+      if (completed.length) result.completed = completed;
     }
     return result;
   }
@@ -363,7 +365,7 @@ export class SqliteLedger implements Ledger {
     }
   }
 
-  #claimInTx(tx: TxWork, claim: WriteBatch["claim"] & object, now: number): ClaimedJob[] {
+  #claimInTx(tx: TxWork, claim: ClaimRequest, now: number, completed: string[]): ClaimedJob[] {
     const at = Math.round(now);
     const queues = claim.queues?.length ? claim.queues : null;
     // The oldest rows, read whole, then a plain UPDATE per row: this transaction holds the write
@@ -375,20 +377,70 @@ export class SqliteLedger implements Ledger {
       )
       .values(...(queues ?? []), claim.slots.length) as [number, string, string, number, number, number, string | null, number | null][];
     if (!rows.length) return [];
+    const jobs: ClaimedJob[] = rows.map(([id, type, args, attempt, maxRetries, createdAt, recurringId, scheduledFor], i) => ({
+      id: String(id),
+      type,
+      args: JSON.parse(args),
+      attempt: attempt + 1,
+      maxRetries,
+      createdAt,
+      workerId: claim.slots[i],
+      recurringId,
+      scheduledFor,
+    }));
+    // Handed off before the row writes: the workers run while this transaction goes on, and what
+    // already succeeded is written once, as Succeeded, instead of claimed now and completed later.
+    claim.handOff?.(jobs);
+    const done = claim.collectSuccesses?.(jobs);
     const update = this.#db.prepare(
       `UPDATE jobs SET state = 'Processing', reason = NULL, attempt = ?, server_id = ?, worker_id = ?, lease_until = ?,
          started_at = ?, updated_at = ?, latency_ms = ? - created_at, progress = NULL, progress_message = NULL WHERE id = ?`,
     );
     const leaseUntil = Math.round(claim.leaseUntil);
-    count(tx, "Enqueued", -rows.length);
-    count(tx, "Processing", rows.length);
+    let processing = 0;
     // No history row: an attempt's Processing record is the job row itself until the attempt
-    // ends other than in success (see #persistAttempt), which saves a row on every job.
-    return rows.map(([id, type, args, attempt, maxRetries, createdAt, recurringId, scheduledFor], i) => {
-      const workerId = claim.slots[i];
-      update.run(attempt + 1, claim.serverId, workerId, leaseUntil, at, at, at, id);
-      return { id: String(id), type, args: JSON.parse(args), attempt: attempt + 1, maxRetries, createdAt, workerId, recurringId, scheduledFor };
-    });
+    // ends other than in success (see #heldRecords), which saves a row on every job.
+    for (const job of jobs) {
+      const success = done?.get(job.id);
+      if (success) {
+        this.#succeedClaimed(tx, job, claim.serverId, at, success);
+        completed.push(job.id);
+      } else {
+        update.run(job.attempt, claim.serverId, job.workerId, leaseUntil, at, at, at, Number(job.id));
+        processing++;
+      }
+    }
+    count(tx, "Enqueued", -jobs.length);
+    count(tx, "Processing", processing);
+    count(tx, "Succeeded", jobs.length - processing);
+    return jobs;
+  }
+
+  /** Enqueued → Succeeded in one row write; the row holds its Processing and Succeeded records. */
+  #succeedClaimed(tx: TxWork, job: ClaimedJob, serverId: string, startedAt: number, s: FastSuccess) {
+    const at = Math.max(startedAt, Math.round(s.at));
+    this.#db
+      .prepare(
+        `UPDATE jobs SET state = 'Succeeded', reason = NULL, attempt = ?, server_id = ?, worker_id = ?, lease_until = NULL,
+           started_at = ?, finished_at = ?, updated_at = ?, latency_ms = ? - created_at, duration_ms = ?, result = ?,
+           expires_at = ?, progress = ?, progress_message = ? WHERE id = ?`,
+      )
+      .run(
+        job.attempt,
+        serverId,
+        job.workerId,
+        startedAt,
+        at,
+        at,
+        startedAt,
+        s.durationMs,
+        s.result === undefined ? null : safeJson(s.result),
+        at + this.#opts.retentionMs,
+        s.progress?.percent ?? 100,
+        s.progress?.message ?? null,
+        Number(job.id),
+      );
+    tx.finished.push({ to: "Succeeded", at });
   }
 
   /**

@@ -333,6 +333,53 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     assert.equal(none, [], "not called when nothing was claimed");
   });
 
+  test("a claimed job that succeeded before the commit is written Succeeded in it, with all three records", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [a, b] = await add(ledger, now, enqueued(), enqueued());
+    await clock.advance(SEC);
+    const at = clock.now();
+    const asked: string[] = [];
+    const r = await ledger.write({
+      now: at,
+      claim: {
+        serverId: "s1",
+        slots: ["w1", "w2"],
+        leaseUntil: at + 30 * SEC,
+        collectSuccesses: (jobs) => {
+          asked.push(...jobs.map((j) => j.id));
+          return new Map([[a, { result: { rows: 3 }, durationMs: 2.5, at: at + 4, progress: { percent: 100, message: "all done" } }]]);
+        },
+      },
+    });
+    assert.equal(asked, [a, b], "asked about every job the queue search claimed");
+    assert.equal(
+      r.claimed.map((j) => j.id),
+      [a, b],
+    );
+    assert.equal(r.completed, [a]);
+    const done = (await ledger.getJob(a))!;
+    assert.is(done.state, "Succeeded");
+    assert.is(done.attempt, 1);
+    assert.equal(done.result, { rows: 3 });
+    assert.is(done.durationMs, 2.5);
+    assert.is(done.latencyMs, SEC);
+    assert.is(done.progress, 100);
+    assert.is(done.progressMessage, "all done");
+    assert.is(done.expiresAt, at + 4 + CONFORMANCE_RETENTION_MS);
+    assert.equal(
+      done.history.map((h) => [h.state, h.at]),
+      [
+        ["Enqueued", now],
+        ["Processing", at],
+        ["Succeeded", at + 4],
+      ],
+    );
+    assert.equal(done.history[1].data, { serverId: "s1", workerId: "w1" });
+    assert.is((await ledger.getJob(b))!.state, "Processing", "the one still running is claimed as usual");
+    assert.equal(await ledger.countByState(), await countedByListing(ledger));
+    assert.is((await ledger.readCounters([totalKey("succeeded")]))[totalKey("succeeded")], 1, "counted in the statistics");
+  });
+
   // ---------------------------------------------------------------- transitions
 
   test("a transition applies only from its expected states", async ({ ledger, clock }) => {

@@ -27,8 +27,11 @@ interface JobRequest {
 export interface ClaimSource {
   /** Worker slots wanting a job now (a worker id per job); null when none or no work is expected. */
   wantSlots(): ClaimRequest | null;
-  /** The answer to a request, after its commit; `failed`: the commit failed and claimed nothing. */
-  claimed(jobs: ClaimedJob[], request: ClaimRequest, failed?: boolean): void;
+  /**
+   * The answer to a request, after its commit; `failed`: the commit failed and claimed nothing.
+   * `completed`: claimed jobs the commit also recorded Succeeded (ClaimRequest.collectSuccesses).
+   */
+  claimed(jobs: ClaimedJob[], request: ClaimRequest, failed?: boolean, completed?: string[]): void;
 }
 
 const RETRY_DELAYS_MS = [50, 200, 1000, 5000];
@@ -52,7 +55,7 @@ export class GroupCommit {
   #closed = false;
   #lastCommitEnd = 0;
   /** Commits so far and rows they carried (for /metrics and the benchmark). */
-  readonly stats = { commits: 0, jobs: 0, transitions: 0, claimed: 0 };
+  readonly stats = { commits: 0, jobs: 0, transitions: 0, claimed: 0, completedInClaim: 0 };
 
   constructor(deps: { ledger: Ledger; clock: Clock; logger: Logger }) {
     this.#ledger = deps.ledger;
@@ -79,6 +82,13 @@ export class GroupCommit {
   setProgress(p: ProgressUpdate) {
     this.#progress.set(p.jobId, p);
     this.poke();
+  }
+
+  /** Takes a job's progress not yet committed (it is written with the job's success instead). */
+  takeProgress(jobId: string): ProgressUpdate | undefined {
+    const p = this.#progress.get(jobId);
+    this.#progress.delete(jobId);
+    return p;
   }
 
   addLog(line: LogLine) {
@@ -166,9 +176,10 @@ export class GroupCommit {
     this.stats.jobs += jobs.length;
     this.stats.transitions += transitions.length;
     this.stats.claimed += result.claimed.length;
+    this.stats.completedInClaim += result.completed?.length ?? 0;
     jobs.forEach((j, i) => j.resolve(result.jobs[i]));
     transitions.forEach((t, i) => t.done(result.applied[i]));
-    if (claim) this.#claims?.claimed(result.claimed, claim);
+    if (claim) this.#claims?.claimed(result.claimed, claim, false, result.completed);
   }
 
   #onFailure(err: unknown, jobs: JobRequest[], transitions: TransitionRequest[], progress: ProgressUpdate[], logs: LogLine[]) {

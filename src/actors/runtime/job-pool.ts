@@ -9,9 +9,14 @@
 // Pipelining: while jobs are short (EWMA of durations < FAST_JOB_MS) a mailbox holds up to
 // `prefetch` jobs, so threads never wait for a round trip; with longer jobs it holds one, so a slow
 // job never holds others hostage behind it.
-import { Worker } from "node:worker_threads";
+//
+// Inside a claim's transaction: claimed jobs are handed to their threads before the commit (the
+// thread starts while the commit lands; nothing is reported until it has), and while jobs are
+// short the transaction waits up to COLLECT_WAIT_MS for them, so that the ledger writes a job that
+// already succeeded once, as Succeeded, instead of claiming it now and completing it next commit.
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { type ErrorInfo, JobTimeoutError, WorkerDiedError } from "../../errors.ts";
-import type { ClaimedJob, ClaimRequest, Transition } from "../../ledger/ledger.ts";
+import type { ClaimedJob, ClaimRequest, FastSuccess, Transition } from "../../ledger/ledger.ts";
 import type { Logger } from "../../logger.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import type { RuntimeEvents } from "./events.ts";
@@ -60,9 +65,18 @@ interface HandedOff {
   slot: Slot | null;
 }
 
+/** Outcomes collected inside a claim's transaction (ClaimRequest.collectSuccesses). */
+interface Folding {
+  waiting: Set<InFlight>;
+  successes: Map<string, FastSuccess>;
+  folded: { entry: InFlight; outcome: JobOutcome }[];
+}
+
 interface Slot {
   id: string;
   worker: Worker | null;
+  /** The thread's messages (read asynchronously, and synchronously while collecting outcomes). */
+  outbox: MessagePort | null;
   ready: boolean;
   inflight: InFlight[];
   shared: Float64Array;
@@ -75,6 +89,10 @@ interface Slot {
 }
 
 const FAST_JOB_MS = 2;
+/** Claims at least this big wait for their short jobs inside the transaction... */
+const COLLECT_MIN_JOBS = 8;
+/** ...for at most this long (the thread is blocked meanwhile). */
+const COLLECT_WAIT_MS = 1;
 
 export class JobPool implements ClaimSource {
   #o: Required<JobPoolOptions>;
@@ -95,6 +113,11 @@ export class JobPool implements ClaimSource {
   #byJobId = new Map<string, Slot>();
   /** Jobs handed to workers per claim whose commit has not answered yet. */
   #handedOff = new Map<ClaimRequest, HandedOff[]>();
+  /** Successes collected per claim whose commit has not answered yet. */
+  #collected = new Map<ClaimRequest, Folding["folded"]>();
+  #folding: Folding | null = null;
+  /** Bumped by every worker after it sends outcomes (see JobWorkerData.signal). */
+  #signal = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(o: JobPoolOptions, deps: { commit: GroupCommit; clock: Clock; events: RuntimeEvents; logger: Logger; supervisor: Supervisor }) {
     this.#o = { ...o, prefetch: o.prefetch ?? 32, workerMemoryMb: o.workerMemoryMb ?? 0, random: o.random ?? Math.random } as Required<JobPoolOptions>;
@@ -120,6 +143,7 @@ export class JobPool implements ClaimSource {
         killed: null,
         lastError: null,
         readyWaiters: [],
+        outbox: null,
       };
       this.#slots.push(slot);
       this.#supervisor.supervise({
@@ -214,6 +238,7 @@ export class JobPool implements ClaimSource {
       leaseUntil: this.#clock.now() + this.#o.leaseTtlMs,
       claimNew: !this.#backlog,
       handOff: (jobs) => this.#handOff(jobs, request),
+      collectSuccesses: (jobs) => this.#collectSuccesses(jobs, request),
     };
     return request;
   }
@@ -248,11 +273,49 @@ export class JobPool implements ClaimSource {
     }
   }
 
-  claimed(jobs: ClaimedJob[], request: ClaimRequest, failed = false) {
+  /**
+   * Inside the claim's transaction, right after the hand-off: while its jobs are short, waits (at
+   * most COLLECT_WAIT_MS, blocking this thread) for their outcomes, and gives back the successes
+   * for the ledger to write as Succeeded in this same commit. Everything else the workers send
+   * meanwhile is handled as usual.
+   */
+  #collectSuccesses(jobs: ClaimedJob[], request: ClaimRequest): Map<string, FastSuccess> {
+    const successes = new Map<string, FastSuccess>();
+    if (!(this.#ewmaMs < FAST_JOB_MS) || jobs.length < COLLECT_MIN_JOBS) return successes;
+    const ids = new Set(jobs.map((j) => j.id));
+    const waiting = new Set((this.#handedOff.get(request) ?? []).filter((h) => h.slot && ids.has(h.entry.job.id)).map((h) => h.entry));
+    const folding: Folding = { waiting, successes, folded: [] };
+    this.#folding = folding;
+    try {
+      const deadline = performance.now() + COLLECT_WAIT_MS;
+      for (;;) {
+        const seen = Atomics.load(this.#signal, 0);
+        for (const slot of this.#slots) this.#readOutbox(slot);
+        const left = deadline - performance.now();
+        if (!waiting.size || left <= 0) break;
+        Atomics.wait(this.#signal, 0, seen, left);
+      }
+    } finally {
+      this.#folding = null;
+    }
+    this.#collected.set(request, folding.folded);
+    return successes;
+  }
+
+  /** Handles what the thread has sent so far, synchronously. */
+  #readOutbox(slot: Slot) {
+    if (!slot.outbox) return;
+    for (let m = receiveMessageOnPort(slot.outbox); m; m = receiveMessageOnPort(slot.outbox)) this.#onMessage(slot, m.message as FromJobWorker);
+  }
+
+  claimed(jobs: ClaimedJob[], request: ClaimRequest, failed = false, completed: string[] = []) {
     // A ledger that does not hand off before its commit: hand off now.
     if (!failed && jobs.length && !this.#handedOff.has(request)) this.#handOff(jobs, request);
     const entries = this.#handedOff.get(request) ?? [];
+    const folded = this.#collected.get(request) ?? [];
     this.#handedOff.delete(request);
+    this.#collected.delete(request);
+    // Jobs that ran while a failed commit was claiming them ran once more than the ledger knows.
     if (failed) return this.#withdraw(entries);
     if (jobs.length < request.slots.length) this.#maybeWork = this.#backlog = false;
     else this.#backlog = true;
@@ -260,6 +323,12 @@ export class JobPool implements ClaimSource {
       const job = entry.job;
       this.#events.emit("job:processing", { jobId: job.id, type: job.type, attempt: job.attempt, workerId: job.workerId, latencyMs: entry.dispatchedAt - job.createdAt });
       if (!slot) this.#requeue(entry, "Requeued: its worker thread restarted before the job started");
+    }
+    const written = new Set(completed);
+    for (const { entry, outcome } of folded) {
+      const job = entry.job;
+      if (written.has(job.id)) this.#events.emit("job:succeeded", { jobId: job.id, type: job.type, attempt: job.attempt, durationMs: outcome.durationMs });
+      else this.#succeed(entry, outcome); // the ledger claimed it instead: complete it as usual
     }
     // A full batch means there may be more: ask again at the next turn.
     if (jobs.length && jobs.length === request.slots.length) this.#commit.poke();
@@ -288,6 +357,7 @@ export class JobPool implements ClaimSource {
   // ------------------------------------------------------------------ worker threads
 
   #startSlot(slot: Slot): ActorInstance {
+    const channel = new MessageChannel();
     slot.ready = false;
     slot.killed = null;
     slot.lastError = null;
@@ -299,10 +369,14 @@ export class JobPool implements ClaimSource {
       servicesModule: this.#o.servicesModule,
       config: this.#o.workerConfig,
       slot: slot.shared.buffer as SharedArrayBuffer,
+      outbox: channel.port2,
+      signal: this.#signal.buffer as SharedArrayBuffer,
     };
-    const worker = startWorkerThread(this.#o.entryUrl, data, slot.id, this.#o.workerMemoryMb || undefined);
+    const worker = startWorkerThread(this.#o.entryUrl, data, slot.id, this.#o.workerMemoryMb || undefined, [channel.port2]);
     slot.worker = worker;
-    worker.on("message", (m: FromJobWorker) => this.#onMessage(slot, m));
+    slot.outbox = channel.port1;
+    channel.port1.on("message", (m: FromJobWorker) => this.#onMessage(slot, m));
+    channel.port1.unref(); // the worker holds the process open, not its outbox
     worker.on("error", (err) => {
       slot.lastError = { type: err.name, message: err.message, stack: err.stack ?? String(err) };
     });
@@ -345,7 +419,9 @@ export class JobPool implements ClaimSource {
         }
         break;
       case "rpc":
-        void this.#answerRpc(slot, m.id, m.method, m.args);
+        // Not inside a claim's transaction (while collecting outcomes): its handler may use the ledger.
+        if (this.#folding) queueMicrotask(() => void this.#answerRpc(slot, m.id, m.method, m.args));
+        else void this.#answerRpc(slot, m.id, m.method, m.args);
         break;
     }
   }
@@ -368,7 +444,17 @@ export class JobPool implements ClaimSource {
       const [entry] = slot.inflight.splice(i, 1);
       this.#byJobId.delete(entry.job.id);
       this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
-      if (o.ok) this.#succeed(entry, o);
+      const folding = this.#folding;
+      if (o.ok && folding?.waiting.delete(entry)) {
+        const progress = this.#commit.takeProgress(entry.job.id);
+        folding.successes.set(entry.job.id, {
+          result: o.result,
+          durationMs: o.durationMs,
+          at: this.#clock.now(),
+          progress: progress && { percent: progress.percent, message: progress.message },
+        });
+        folding.folded.push({ entry, outcome: o });
+      } else if (o.ok) this.#succeed(entry, o);
       else this.#fail(entry, o.error!, o.durationMs);
     }
     if (!slot.inflight.length) this.#disarmWatchdog(slot);
@@ -386,6 +472,10 @@ export class JobPool implements ClaimSource {
   }
 
   #onExit(slot: Slot, info: ExitInfo, expected: boolean) {
+    // What it sent before it died comes first (its outbox is not ordered with its exit).
+    this.#readOutbox(slot);
+    slot.outbox?.close();
+    slot.outbox = null;
     slot.ready = false;
     slot.worker = null;
     this.#disarmWatchdog(slot);

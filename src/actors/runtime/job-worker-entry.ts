@@ -16,7 +16,9 @@ const data = workerData as JobWorkerData;
 const port = parentPort!;
 const slot = new Float64Array(data.slot);
 const now = () => performance.timeOrigin + performance.now();
-const send = (m: FromJobWorker) => port.postMessage(m);
+const outbox = data.outbox;
+const signal = new Int32Array(data.signal);
+const send = (m: FromJobWorker) => outbox.postMessage(m);
 
 const MAX_BATCH = 64;
 const MAX_BATCH_AGE_MS = 1;
@@ -81,6 +83,9 @@ function flush() {
   if (!outcomes.length) return;
   send({ t: "done", outcomes });
   outcomes = [];
+  // A main thread collecting short jobs inside a claim's transaction waits on this.
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
 }
 
 function record(o: JobOutcome) {

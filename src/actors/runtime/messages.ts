@@ -1,5 +1,6 @@
 // Every message that crosses the thread boundary. Each carries what the receiver needs to act
 // without shared state; errors travel as data (ErrorInfo), never as thrown objects.
+import type { MessagePort } from "node:worker_threads";
 import type { ErrorInfo } from "../../errors.ts";
 
 /** A job handed to a job worker's mailbox. `seq` orders the mailbox; the worker runs in seq order. */
@@ -46,4 +47,11 @@ export interface JobWorkerData {
   servicesModule: string | null;
   config: unknown;
   slot: SharedArrayBuffer;
+  /**
+   * Where the worker sends every message (FromJobWorker), in order: a port the main thread can
+   * also read synchronously, to collect short jobs' outcomes inside a claim's transaction.
+   */
+  outbox: MessagePort;
+  /** Int32 [0], shared by the pool's workers: bumped and notified after each outcome batch sent. */
+  signal: SharedArrayBuffer;
 }
