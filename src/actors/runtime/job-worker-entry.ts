@@ -69,9 +69,82 @@ function ensureServices(): Promise<unknown> {
   return servicesReady;
 }
 
+/**
+ * What a running job sees. A class, not an object literal with closures: one allocation per job
+ * (short jobs cost little more than their allocations). `progress` and `log` are bound on first
+ * use, so job code may also take them off the context; the AbortController is made only when the
+ * job reads its signal (most never do).
+ */
+class RunningJob implements JobContext {
+  readonly jobId: string;
+  readonly type: string;
+  readonly args: unknown;
+  readonly attempt: number;
+  readonly scheduledFor: number | null;
+  services: unknown;
+  #seq: number;
+  #started: number;
+  #abortedWith: Error | null = null;
+  #controller: AbortController | null = null;
+  #lastPercent = -1;
+  #progress: JobContext["progress"] | null = null;
+  #log: JobContext["log"] | null = null;
+
+  constructor(job: RunJob, started: number) {
+    this.jobId = job.jobId;
+    this.type = job.type;
+    this.args = job.args;
+    this.attempt = job.attempt;
+    this.scheduledFor = job.scheduledFor;
+    this.services = services;
+    this.#seq = job.seq;
+    this.#started = started;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#abortedWith) this.#controller.abort(this.#abortedWith);
+    }
+    return this.#controller.signal;
+  }
+
+  /** The job was deleted or the server stops (static: job code sees only JobContext). */
+  static abort(job: RunningJob, reason: Error) {
+    job.#abortedWith = reason;
+    job.#controller?.abort(reason);
+  }
+
+  get progress(): JobContext["progress"] {
+    return (this.#progress ??= (percent, message) => {
+      const p = Math.max(0, Math.min(100, Number(percent) || 0));
+      if (p === this.#lastPercent && message === undefined) return;
+      this.#lastPercent = p;
+      // Plain-JS job code may pass anything: only a string (or nothing) reaches the ledger.
+      send({ t: "progress", jobId: this.jobId, percent: p, message: message == null ? null : String(message) });
+    });
+  }
+
+  get log(): JobContext["log"] {
+    return (this.#log ??= (message, level = "info") => {
+      send({ t: "log", jobId: this.jobId, at: now(), level, message: String(message) });
+    });
+  }
+
+  static succeeded(job: RunningJob, result: unknown): JobOutcome {
+    running.delete(job.jobId);
+    return { seq: job.#seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs: now() - job.#started };
+  }
+
+  static failed(job: RunningJob, err: unknown): JobOutcome {
+    running.delete(job.jobId);
+    return { seq: job.#seq, jobId: job.jobId, ok: false, error: toErrorInfo(err), durationMs: now() - job.#started };
+  }
+}
+
 const mailbox: RunJob[] = [];
-/** Running jobs' abort state: a controller only once the job reads its signal (most never do). */
-const running = new Map<string, { controller: AbortController | null; abortedWith: Error | null }>();
+/** Running jobs, by id: what a cancel message finds. */
+const running = new Map<string, RunningJob>();
 let outcomes: JobOutcome[] = [];
 let oldestOutcomeAt = 0;
 let flushQueued = false;
@@ -109,54 +182,27 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
  */
 function execute(job: RunJob, started: number): JobOutcome | Promise<JobOutcome> {
   const def = definitions.get(job.type);
-  const abort = { controller: null as AbortController | null, abortedWith: null as Error | null };
-  running.set(job.jobId, abort);
-  let lastPercent = -1;
-  const ctx: JobContext = {
-    jobId: job.jobId,
-    type: job.type,
-    args: job.args,
-    attempt: job.attempt,
-    get signal() {
-      if (!abort.controller) {
-        abort.controller = new AbortController();
-        if (abort.abortedWith) abort.controller.abort(abort.abortedWith);
-      }
-      return abort.controller.signal;
-    },
-    scheduledFor: job.scheduledFor,
-    services,
-    progress(percent, message) {
-      const p = Math.max(0, Math.min(100, Number(percent) || 0));
-      if (p === lastPercent && message === undefined) return;
-      lastPercent = p;
-      // Plain-JS job code may pass anything: only a string (or nothing) reaches the ledger.
-      send({ t: "progress", jobId: job.jobId, percent: p, message: message == null ? null : String(message) });
-    },
-    log(message, level = "info") {
-      send({ t: "log", jobId: job.jobId, at: now(), level, message: String(message) });
-    },
-  };
-  const succeeded = (result: unknown): JobOutcome => {
-    running.delete(job.jobId);
-    return { seq: job.seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs: now() - started };
-  };
-  const failed = (err: unknown): JobOutcome => {
-    running.delete(job.jobId);
-    return { seq: job.seq, jobId: job.jobId, ok: false, error: toErrorInfo(err), durationMs: now() - started };
-  };
+  const ctx = new RunningJob(job, started);
+  running.set(job.jobId, ctx);
   try {
     if (!def) throw new TypeError(`No job type "${job.type}" is registered in this worker`);
     if (services === undefined && data.servicesModule) {
       return ensureServices().then((s) => {
         ctx.services = s;
-        return new Promise((resolve) => resolve(def.run(ctx))).then(succeeded, failed);
+        return new Promise((resolve) => resolve(def.run(ctx))).then(
+          (r) => RunningJob.succeeded(ctx, r),
+          (e) => RunningJob.failed(ctx, e),
+        );
       });
     }
     const result = def.run(ctx);
-    return isThenable(result) ? Promise.resolve(result).then(succeeded, failed) : succeeded(result);
+    if (!isThenable(result)) return RunningJob.succeeded(ctx, result);
+    return Promise.resolve(result).then(
+      (r) => RunningJob.succeeded(ctx, r),
+      (e) => RunningJob.failed(ctx, e),
+    );
   } catch (err) {
-    return failed(err);
+    return RunningJob.failed(ctx, err);
   }
 }
 
@@ -194,10 +240,8 @@ port.on("message", (msg: ToJobWorker) => {
       pump();
       break;
     case "cancel": {
-      const abort = running.get(msg.jobId);
-      if (!abort) break;
-      abort.abortedWith = new Error(msg.reason);
-      abort.controller?.abort(abort.abortedWith);
+      const job = running.get(msg.jobId);
+      if (job) RunningJob.abort(job, new Error(msg.reason));
       break;
     }
     case "rpc-result": {

@@ -21,4 +21,24 @@ test("an enqueued job runs in a worker thread and its success is recorded with h
   }
 });
 
+test("a job may take progress and log off its context and call them detached", async () => {
+  const h = await startRuntime();
+  try {
+    const done = h.rt.events.waitFor("job:succeeded");
+    const { jobId } = await h.rt.enqueue("destructures-context");
+    await done;
+    await h.rt.settle();
+    const job = (await h.rt.getJob(jobId))!;
+    assert.equal(job.result, { jobId, attempt: 1 });
+    assert.is(job.progress, 50);
+    assert.is(job.progressMessage, "half way");
+    assert.equal(
+      job.logs.map((l) => l.message),
+      ["logged through a detached log()"],
+    );
+  } finally {
+    await h.close();
+  }
+});
+
 test.run();
