@@ -84,13 +84,6 @@ export class GroupCommit {
     this.poke();
   }
 
-  /** Takes a job's progress not yet committed (it is written with the job's success instead). */
-  takeProgress(jobId: string): ProgressUpdate | undefined {
-    const p = this.#progress.get(jobId);
-    this.#progress.delete(jobId);
-    return p;
-  }
-
   addLog(line: LogLine) {
     this.#logs.push(line);
     this.poke();

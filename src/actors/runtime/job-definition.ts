@@ -8,7 +8,10 @@ export interface JobContext<A = unknown, S = unknown> {
   args: A;
   /** This execution's number: 1 for the first run, 2 for the first retry, … */
   attempt: number;
-  /** Aborted when the job is deleted while running or the server shuts down. */
+  /**
+   * Aborted when the job is deleted while running or the server shuts down. A getter (made on
+   * first read): a spread copy of the context does not carry it.
+   */
   signal: AbortSignal;
   /** Stored for the dashboard; percent 0–100. */
   progress(percent: number, message?: string): void;

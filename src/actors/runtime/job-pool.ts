@@ -57,6 +57,14 @@ interface InFlight {
   job: ClaimedJob;
   type: JobType | undefined;
   dispatchedAt: number;
+  /** False until the claim that handed it off is committed: nothing about it is reported before. */
+  committed: boolean;
+  /** Its claim's commit failed: its run is aborted or dropped, and whatever it reports is ignored. */
+  withdrawn: boolean;
+  /** Its outcome, when it came before its claim was committed (settled once it is). */
+  early: JobOutcome | null;
+  /** Its thread died before its claim was committed: requeued, with this reason, once it is. */
+  lost: string | null;
 }
 
 interface HandedOff {
@@ -70,6 +78,8 @@ interface Folding {
   waiting: Set<InFlight>;
   successes: Map<string, FastSuccess>;
   folded: { entry: InFlight; outcome: JobOutcome }[];
+  /** The last progress each waiting run reported (by seq): written with its success. */
+  progress: Map<number, { percent: number; message: string | null }>;
 }
 
 interface Slot {
@@ -116,6 +126,14 @@ export class JobPool implements ClaimSource {
   /** Successes collected per claim whose commit has not answered yet. */
   #collected = new Map<ClaimRequest, Folding["folded"]>();
   #folding: Folding | null = null;
+  /**
+   * What the threads sent while a claim's transaction was collecting outcomes, other than
+   * outcomes: handled once that claim is answered — never inside the transaction (listeners may
+   * use the ledger) nor before the claim it may concern is committed.
+   */
+  #deferred: { slot: Slot; m: FromJobWorker }[] = [];
+  /** Runs withdrawn and still in their threads (by seq): their reports are ignored. */
+  #withdrawn = new Set<number>();
   /** Bumped by every worker after it sends outcomes (see JobWorkerData.signal). */
   #signal = new Int32Array(new SharedArrayBuffer(4));
 
@@ -212,13 +230,17 @@ export class JobPool implements ClaimSource {
 
   /** Which jobs each worker holds, for the dashboard and health. */
   snapshot() {
-    return this.#slots.map((s) => ({ workerId: s.id, ready: s.ready, jobs: s.inflight.map((f) => f.job.id), running: this.#running(s)?.job.id ?? null }));
+    return this.#slots.map((s) => {
+      const running = this.#running(s);
+      return { workerId: s.id, ready: s.ready, jobs: s.inflight.filter((f) => !f.withdrawn).map((f) => f.job.id), running: running && !running.withdrawn ? running.job.id : null };
+    });
   }
 
-  /** Asks the worker running `jobId` to abort it (the job was deleted). */
+  /** Asks the worker holding `jobId` to abort it, or drop it if not started (the job was deleted). */
   cancel(jobId: string, reason: string) {
     const slot = this.#byJobId.get(jobId);
-    if (slot?.worker) this.#send(slot, { t: "cancel", jobId, reason });
+    const entry = slot?.inflight.find((f) => f.job.id === jobId && !f.withdrawn);
+    if (slot?.worker && entry) this.#send(slot, { t: "cancel", seq: entry.seq, reason });
   }
 
   // ------------------------------------------------------------------ claim (called by the commit)
@@ -254,7 +276,7 @@ export class JobPool implements ClaimSource {
     const bySlot = new Map<Slot, RunJob[]>();
     for (const job of jobs) {
       const slot = this.#slot(job.workerId)!;
-      const entry: InFlight = { seq: ++this.#seq, job, type: this.#o.types.get(job.type), dispatchedAt: now };
+      const entry: InFlight = { seq: ++this.#seq, job, type: this.#o.types.get(job.type), dispatchedAt: now, committed: false, withdrawn: false, early: null, lost: null };
       if (!slot.ready || !slot.worker) {
         // The thread died since it asked: the job is requeued once the claim is committed.
         entries.push({ entry, slot: null });
@@ -284,7 +306,7 @@ export class JobPool implements ClaimSource {
     if (!(this.#ewmaMs < FAST_JOB_MS) || jobs.length < COLLECT_MIN_JOBS) return successes;
     const ids = new Set(jobs.map((j) => j.id));
     const waiting = new Set((this.#handedOff.get(request) ?? []).filter((h) => h.slot && ids.has(h.entry.job.id)).map((h) => h.entry));
-    const folding: Folding = { waiting, successes, folded: [] };
+    const folding: Folding = { waiting, successes, folded: [], progress: new Map() };
     this.#folding = folding;
     try {
       const deadline = performance.now() + COLLECT_WAIT_MS;
@@ -315,15 +337,25 @@ export class JobPool implements ClaimSource {
     const folded = this.#collected.get(request) ?? [];
     this.#handedOff.delete(request);
     this.#collected.delete(request);
-    // Jobs that ran while a failed commit was claiming them ran once more than the ledger knows.
-    if (failed) return this.#withdraw(entries);
+    if (failed) {
+      // Jobs that ran while a failed commit was claiming them ran once more than the ledger knows.
+      this.#withdraw(entries);
+      this.#replayDeferred(new Set(entries.map((h) => h.entry.seq)));
+      return;
+    }
     if (jobs.length < request.slots.length) this.#maybeWork = this.#backlog = false;
     else this.#backlog = true;
     for (const { entry, slot } of entries) {
       const job = entry.job;
+      entry.committed = true;
       this.#events.emit("job:processing", { jobId: job.id, type: job.type, attempt: job.attempt, workerId: job.workerId, latencyMs: entry.dispatchedAt - job.createdAt });
       if (!slot) this.#requeue(entry, "Requeued: its worker thread restarted before the job started");
+      else if (entry.early) this.#settle(entry, entry.early);
+      else if (entry.lost) this.#requeue(entry, entry.lost);
+      entry.early = null;
     }
+    // Progress and log lines reported meanwhile come after job:processing and before job:succeeded.
+    this.#replayDeferred();
     const written = new Set(completed);
     for (const { entry, outcome } of folded) {
       const job = entry.job;
@@ -334,19 +366,29 @@ export class JobPool implements ClaimSource {
     if (jobs.length && jobs.length === request.slots.length) this.#commit.poke();
   }
 
+  /** Handles what was deferred while a claim collected outcomes; `drop`: runs whose reports to ignore. */
+  #replayDeferred(drop?: Set<number>) {
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    for (const { slot, m } of deferred) {
+      if (drop && (m.t === "progress" || m.t === "log") && drop.has(m.seq)) continue;
+      this.#onMessage(slot, m);
+    }
+  }
+
   /**
    * The claim's commit failed: the jobs were never claimed, though they were handed to workers.
-   * They are taken back, and their workers told to abort them (a job that already ran has run
-   * once more than the ledger knows: at least once, as after a crash).
+   * Their threads are told to drop them if not started and abort them if running; they stay in
+   * their slots (a slot is busy while its thread is) until their outcome arrives, which is ignored.
    */
   #withdraw(entries: HandedOff[]) {
     for (const { entry, slot } of entries) {
-      if (!slot) continue;
-      const i = slot.inflight.indexOf(entry);
-      if (i >= 0) slot.inflight.splice(i, 1);
+      entry.early = null;
+      if (!slot || !slot.inflight.includes(entry)) continue; // finished already: nothing to stop
+      entry.withdrawn = true;
+      this.#withdrawn.add(entry.seq);
       if (this.#byJobId.get(entry.job.id) === slot) this.#byJobId.delete(entry.job.id);
-      this.#send(slot, { t: "cancel", jobId: entry.job.id, reason: "The job was withdrawn: the ledger could not commit its claim" });
-      if (!slot.inflight.length) this.#disarmWatchdog(slot);
+      this.#send(slot, { t: "cancel", seq: entry.seq, reason: "The job was withdrawn: the ledger could not commit its claim" });
     }
   }
 
@@ -394,6 +436,15 @@ export class JobPool implements ClaimSource {
   }
 
   #onMessage(slot: Slot, m: FromJobWorker) {
+    const folding = this.#folding;
+    if (folding && m.t !== "done") {
+      // Inside a claim's transaction: only outcomes now (see #deferred); a waiting run's last
+      // progress is kept to be written with its success.
+      if (m.t === "progress") folding.progress.set(m.seq, { percent: clampPercent(m.percent), message: m.message == null ? null : String(m.message) });
+      this.#deferred.push({ slot, m });
+      return;
+    }
+    if ((m.t === "progress" || m.t === "log") && this.#withdrawn.has(m.seq)) return;
     switch (m.t) {
       case "ready":
         slot.ready = true;
@@ -405,7 +456,7 @@ export class JobPool implements ClaimSource {
         break;
       case "progress": {
         // Checked again here: whatever a thread sends must not be able to poison a group commit.
-        const percent = Math.max(0, Math.min(100, Number(m.percent) || 0));
+        const percent = clampPercent(m.percent);
         const message = m.message == null ? null : String(m.message);
         this.#commit.setProgress({ jobId: m.jobId, percent, message });
         this.#events.emit("job:progress", { jobId: m.jobId, percent, message });
@@ -419,9 +470,7 @@ export class JobPool implements ClaimSource {
         }
         break;
       case "rpc":
-        // Not inside a claim's transaction (while collecting outcomes): its handler may use the ledger.
-        if (this.#folding) queueMicrotask(() => void this.#answerRpc(slot, m.id, m.method, m.args));
-        else void this.#answerRpc(slot, m.id, m.method, m.args);
+        void this.#answerRpc(slot, m.id, m.method, m.args);
         break;
     }
   }
@@ -442,28 +491,33 @@ export class JobPool implements ClaimSource {
       const i = slot.inflight.findIndex((f) => f.seq === o.seq);
       if (i < 0) continue;
       const [entry] = slot.inflight.splice(i, 1);
+      if (entry.withdrawn) {
+        this.#withdrawn.delete(entry.seq);
+        continue;
+      }
       this.#byJobId.delete(entry.job.id);
       this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
       const folding = this.#folding;
       if (o.ok && folding?.waiting.delete(entry)) {
-        const progress = this.#commit.takeProgress(entry.job.id);
-        folding.successes.set(entry.job.id, {
-          result: o.result,
-          durationMs: o.durationMs,
-          at: this.#clock.now(),
-          progress: progress && { percent: progress.percent, message: progress.message },
-        });
+        folding.successes.set(entry.job.id, { result: o.result, durationMs: o.durationMs, at: this.#clock.now(), progress: folding.progress.get(entry.seq) });
         folding.folded.push({ entry, outcome: o });
-      } else if (o.ok) this.#succeed(entry, o);
-      else this.#fail(entry, o.error!, o.durationMs);
+      } else if (!entry.committed) entry.early = o; // settled once its claim is committed
+      else this.#settle(entry, o);
     }
+    // The next job in the mailbox may have a shorter timeout than the one the watchdog was set for.
     if (!slot.inflight.length) this.#disarmWatchdog(slot);
+    else this.#armWatchdog(slot);
     this.#afterSettle();
   }
 
   #afterSettle() {
     if (this.#accepting) this.#commit.poke();
     else if (this.inflightCount() === 0) for (const w of this.#idleWaiters.splice(0)) w();
+  }
+
+  #settle(entry: InFlight, o: JobOutcome) {
+    if (o.ok) this.#succeed(entry, o);
+    else this.#fail(entry, o.error!, o.durationMs);
   }
 
   #running(slot: Slot): InFlight | undefined {
@@ -482,7 +536,16 @@ export class JobPool implements ClaimSource {
     const running = this.#running(slot);
     const held = slot.inflight.splice(0);
     for (const entry of held) {
+      if (entry.withdrawn) {
+        this.#withdrawn.delete(entry.seq);
+        continue;
+      }
       this.#byJobId.delete(entry.job.id);
+      if (!entry.committed) {
+        // Its claim is still being committed: requeue it once it is (withdrawn if it fails).
+        entry.lost = "Requeued: its worker thread died before its claim was committed";
+        continue;
+      }
       if (expected) {
         this.#requeue(entry, "Requeued: the server is shutting down");
       } else if (entry === running && slot.killed && slot.killed.seq !== entry.seq) {
@@ -511,11 +574,20 @@ export class JobPool implements ClaimSource {
 
   // ------------------------------------------------------------------ timeouts
 
+  /**
+   * Set for the earliest instant a job in the mailbox could pass its timeout: the running one's
+   * deadline, or now plus the timeout of one still waiting (it may start, and hang, any moment
+   * without a message: only the shared slot says so). A check that finds nothing late re-arms.
+   */
   #armWatchdog(slot: Slot) {
-    const entry = this.#running(slot) ?? slot.inflight[0];
-    if (!entry) return this.#disarmWatchdog(slot);
-    const started = this.#running(slot) === entry ? slot.shared[SLOT_STARTED_AT] : this.#clock.now();
-    const deadline = started + (entry.type?.timeoutMs ?? 30 * 60_000);
+    if (!slot.inflight.length) return this.#disarmWatchdog(slot);
+    const now = this.#clock.now();
+    const running = this.#running(slot);
+    let deadline = Infinity;
+    for (const entry of slot.inflight) {
+      const timeout = entry.type?.timeoutMs ?? 30 * 60_000;
+      deadline = Math.min(deadline, (entry === running ? slot.shared[SLOT_STARTED_AT] : now) + timeout);
+    }
     if (slot.timer && slot.timerAt <= deadline) return;
     if (slot.timer) this.#clock.clearTimeout(slot.timer);
     slot.timerAt = deadline;
@@ -606,6 +678,10 @@ export class JobPool implements ClaimSource {
       failed: () => this.#write(transition, after),
     });
   }
+}
+
+function clampPercent(p: unknown): number {
+  return Math.max(0, Math.min(100, Number(p) || 0));
 }
 
 function infoOf(err: Error, extraStack?: string): ErrorInfo {

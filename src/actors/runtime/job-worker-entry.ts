@@ -70,10 +70,11 @@ function ensureServices(): Promise<unknown> {
 }
 
 /**
- * What a running job sees. A class, not an object literal with closures: one allocation per job
- * (short jobs cost little more than their allocations). `progress` and `log` are bound on first
- * use, so job code may also take them off the context; the AbortController is made only when the
- * job reads its signal (most never do).
+ * What a running job sees. A class instance, not an object literal with a getter and closures:
+ * for short jobs those allocations (and the worker GC they drive) cost more than the jobs.
+ * `progress` and `log` are own properties, so job code may take them off the context or spread
+ * it; `signal` is a getter (the AbortController is made only when a job reads it — most never
+ * do), so a spread copy does not carry it.
  */
 class RunningJob implements JobContext {
   readonly jobId: string;
@@ -82,13 +83,13 @@ class RunningJob implements JobContext {
   readonly attempt: number;
   readonly scheduledFor: number | null;
   services: unknown;
+  readonly progress: JobContext["progress"];
+  readonly log: JobContext["log"];
   #seq: number;
   #started: number;
   #abortedWith: Error | null = null;
   #controller: AbortController | null = null;
   #lastPercent = -1;
-  #progress: JobContext["progress"] | null = null;
-  #log: JobContext["log"] | null = null;
 
   constructor(job: RunJob, started: number) {
     this.jobId = job.jobId;
@@ -99,6 +100,16 @@ class RunningJob implements JobContext {
     this.services = services;
     this.#seq = job.seq;
     this.#started = started;
+    this.progress = (percent, message) => {
+      const p = Math.max(0, Math.min(100, Number(percent) || 0));
+      if (p === this.#lastPercent && message === undefined) return;
+      this.#lastPercent = p;
+      // Plain-JS job code may pass anything: only a string (or nothing) reaches the ledger.
+      send({ t: "progress", seq: this.#seq, jobId: this.jobId, percent: p, message: message == null ? null : String(message) });
+    };
+    this.log = (message, level = "info") => {
+      send({ t: "log", seq: this.#seq, jobId: this.jobId, at: now(), level, message: String(message) });
+    };
   }
 
   get signal(): AbortSignal {
@@ -109,42 +120,26 @@ class RunningJob implements JobContext {
     return this.#controller.signal;
   }
 
-  /** The job was deleted or the server stops (static: job code sees only JobContext). */
+  /** The job was deleted or withdrawn (static: job code sees only JobContext). */
   static abort(job: RunningJob, reason: Error) {
     job.#abortedWith = reason;
     job.#controller?.abort(reason);
   }
 
-  get progress(): JobContext["progress"] {
-    return (this.#progress ??= (percent, message) => {
-      const p = Math.max(0, Math.min(100, Number(percent) || 0));
-      if (p === this.#lastPercent && message === undefined) return;
-      this.#lastPercent = p;
-      // Plain-JS job code may pass anything: only a string (or nothing) reaches the ledger.
-      send({ t: "progress", jobId: this.jobId, percent: p, message: message == null ? null : String(message) });
-    });
-  }
-
-  get log(): JobContext["log"] {
-    return (this.#log ??= (message, level = "info") => {
-      send({ t: "log", jobId: this.jobId, at: now(), level, message: String(message) });
-    });
-  }
-
   static succeeded(job: RunningJob, result: unknown): JobOutcome {
-    running.delete(job.jobId);
+    running.delete(job.#seq);
     return { seq: job.#seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs: now() - job.#started };
   }
 
   static failed(job: RunningJob, err: unknown): JobOutcome {
-    running.delete(job.jobId);
+    running.delete(job.#seq);
     return { seq: job.#seq, jobId: job.jobId, ok: false, error: toErrorInfo(err), durationMs: now() - job.#started };
   }
 }
 
 const mailbox: RunJob[] = [];
-/** Running jobs, by id: what a cancel message finds. */
-const running = new Map<string, RunningJob>();
+/** Running jobs, by seq: what a cancel message finds. */
+const running = new Map<number, RunningJob>();
 let outcomes: JobOutcome[] = [];
 let oldestOutcomeAt = 0;
 let flushQueued = false;
@@ -183,7 +178,7 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 function execute(job: RunJob, started: number): JobOutcome | Promise<JobOutcome> {
   const def = definitions.get(job.type);
   const ctx = new RunningJob(job, started);
-  running.set(job.jobId, ctx);
+  running.set(job.seq, ctx);
   try {
     if (!def) throw new TypeError(`No job type "${job.type}" is registered in this worker`);
     if (services === undefined && data.servicesModule) {
@@ -222,6 +217,9 @@ function pump() {
       void outcome.then((o) => {
         slot[SLOT_SEQ] = -1;
         record(o);
+        // Reported before the next job starts: if that one hangs, this outcome must not wait for
+        // the thread to be terminated (the job would then run again).
+        flush();
         pumping = false;
         pump();
       });
@@ -240,8 +238,17 @@ port.on("message", (msg: ToJobWorker) => {
       pump();
       break;
     case "cancel": {
-      const job = running.get(msg.jobId);
-      if (job) RunningJob.abort(job, new Error(msg.reason));
+      const job = running.get(msg.seq);
+      if (job) {
+        RunningJob.abort(job, new Error(msg.reason));
+        break;
+      }
+      // Not started yet: it never will be. Its outcome says so, which frees its place in the pool.
+      const i = mailbox.findIndex((j) => j.seq === msg.seq);
+      if (i >= 0) {
+        const [dropped] = mailbox.splice(i, 1);
+        record({ seq: dropped.seq, jobId: dropped.jobId, ok: false, error: { type: "JobCancelledError", message: msg.reason, stack: "" }, durationMs: 0 });
+      }
       break;
     }
     case "rpc-result": {

@@ -15,7 +15,8 @@ export interface RunJob {
 
 export type ToJobWorker =
   | { t: "run"; jobs: RunJob[] }
-  | { t: "cancel"; jobId: string; reason: string }
+  /** Aborts a run (by its seq: a job id can come back after a failed insert), or drops it unstarted. */
+  | { t: "cancel"; seq: number; reason: string }
   | { t: "rpc-result"; id: number; ok: true; value: unknown }
   | { t: "rpc-result"; id: number; ok: false; error: ErrorInfo };
 
@@ -31,8 +32,8 @@ export interface JobOutcome {
 export type FromJobWorker =
   | { t: "ready"; types: string[] }
   | { t: "done"; outcomes: JobOutcome[] }
-  | { t: "progress"; jobId: string; percent: number; message: string | null }
-  | { t: "log"; jobId: string; at: number; level: "debug" | "info" | "warn" | "error"; message: string }
+  | { t: "progress"; seq: number; jobId: string; percent: number; message: string | null }
+  | { t: "log"; seq: number; jobId: string; at: number; level: "debug" | "info" | "warn" | "error"; message: string }
   | { t: "rpc"; id: number; method: string; args: unknown[] };
 
 /** Shared memory slot per job worker: what it runs right now, readable even when it hangs. */

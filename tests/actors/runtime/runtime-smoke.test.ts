@@ -21,7 +21,7 @@ test("an enqueued job runs in a worker thread and its success is recorded with h
   }
 });
 
-test("a job may take progress and log off its context and call them detached", async () => {
+test("a job may take progress and log off its context, or spread it, and call them detached", async () => {
   const h = await startRuntime();
   try {
     const done = h.rt.events.waitFor("job:succeeded");
@@ -34,7 +34,7 @@ test("a job may take progress and log off its context and call them detached", a
     assert.is(job.progressMessage, "half way");
     assert.equal(
       job.logs.map((l) => l.message),
-      ["logged through a detached log()"],
+      ["logged through a detached log()", "logged through a spread copy"],
     );
   } finally {
     await h.close();

@@ -65,4 +65,34 @@ test("a short job's last progress report is kept when its success is written by 
   }
 });
 
+test("what short jobs report while their claim collects them reaches listeners after job:processing and before job:succeeded, outside the transaction", async () => {
+  const h = await startRuntime({ workerCount: 2 });
+  try {
+    const seen = new Map<string, string[]>();
+    const note = (id: string, ev: string) => seen.set(id, [...(seen.get(id) ?? []), ev]);
+    const reads: Promise<string>[] = [];
+    h.rt.events.on("job:processing", (e) => note(e.jobId, "processing"));
+    h.rt.events.on("job:progress", (e) => {
+      note(e.jobId, "progress");
+      // A listener that reads the ledger: it must not run inside a claim's open transaction.
+      reads.push(h.rt.getJob(e.jobId).then((j) => j?.state ?? "missing", (err: Error) => `failed: ${err.message}`));
+    });
+    h.rt.events.on("job:log", (e) => note(e.jobId, "log"));
+    h.rt.events.on("job:succeeded", (e) => note(e.jobId, "succeeded"));
+    const { ids } = await runBurst(h, "destructures-context", 200);
+    assert.ok(h.rt.commitStats().completedInClaim > 0, "the shortcut was taken");
+    for (const id of ids) {
+      const events = seen.get(id) ?? [];
+      const order = events.filter((e, i) => events.indexOf(e) === i);
+      assert.equal(order[0], "processing", `job ${id}: ${events.join(" > ")}`);
+      assert.ok(order.indexOf("progress") > 0 && order.indexOf("log") > 0, `job ${id}: ${events.join(" > ")}`);
+      assert.is(order.at(-1), "succeeded", `job ${id}: ${events.join(" > ")}`);
+    }
+    const states = new Set(await Promise.all(reads));
+    assert.ok([...states].every((s) => s === "Processing" || s === "Succeeded"), `states read from listeners: ${[...states].join(", ")}`);
+  } finally {
+    await h.close();
+  }
+});
+
 test.run();

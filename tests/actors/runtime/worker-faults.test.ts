@@ -11,6 +11,7 @@ import type { ClaimedJob, WriteBatch } from "../../../src/ledger/ledger.ts";
 import { SqliteLedger } from "../../../src/ledger/sqlite-ledger.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { startRuntime, tempDir, TEST_JOBS, type Harness } from "../../helpers/runtime-harness.ts";
+import { readFileSync } from "node:fs";
 
 async function finalState(h: Harness, jobId: string, state: "Succeeded" | "Failed") {
   await h.rt.events.waitFor(state === "Succeeded" ? "job:succeeded" : "job:failed", (e) => e.jobId === jobId && (state === "Succeeded" || (e as { retryAt: number | null }).retryAt === null), 20_000);
@@ -180,20 +181,22 @@ test("a job that reads its signal only after it was deleted finds it aborted, wi
   }
 });
 
-test("a claim whose commit fails after its job went to a worker is withdrawn: the run is aborted, never reported, and the job runs once the ledger recovers", async () => {
-  let inject = false;
-  // The claim's hand-off runs inside its transaction; throwing there fails the commit after the
-  // job was handed to its worker, as a disk error at COMMIT would.
+/** A ledger whose next claim fails at its commit, after its jobs were handed to workers. */
+function failingClaims() {
+  const fault = { armed: false, handedOff: [] as string[] };
   const wrapLedger = (real: SqliteLedger) =>
     new Proxy(real, {
       get(target, key) {
         if (key === "write") {
           return (batch: WriteBatch) => {
             const claim = batch.claim;
-            if (!inject || !claim) return target.write(batch);
+            if (!fault.armed || !claim) return target.write(batch);
+            // The hand-off runs inside the claim's transaction: throwing there fails the commit
+            // after the jobs went to their workers, as a disk error at COMMIT would.
             const handOff = (jobs: ClaimedJob[]) => {
               claim.handOff?.(jobs);
-              inject = false;
+              fault.handedOff.push(...jobs.map((j) => j.id));
+              fault.armed = false;
               throw new Error("disk I/O error (injected after the hand-off)");
             };
             return target.write({ ...batch, claim: { ...claim, handOff } });
@@ -203,26 +206,36 @@ test("a claim whose commit fails after its job went to a worker is withdrawn: th
         return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
+  return { fault, wrapLedger };
+}
+
+/** Enough short jobs that the pool pipelines (several jobs per mailbox). */
+async function warmUp(h: Harness) {
+  for (let i = 0; i < 20; i++) {
+    const { jobId } = await h.rt.enqueue("echo", { i });
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId);
+  }
+}
+
+const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n");
+
+test("a claim whose commit fails after its job went to a worker is withdrawn: the run is aborted, its reports ignored, and the job runs once the ledger recovers", async () => {
+  const { fault, wrapLedger } = failingClaims();
   const h = await startRuntime({ workerCount: 1, wrapLedger });
   try {
+    const file = join(h.dir, "runs.txt");
     h.rt.pause();
-    const { jobId } = await h.rt.enqueue("reads-signal-late");
+    const { jobId } = await h.rt.enqueue("records-run", { file, ms: 200 });
     const reported: string[] = [];
     h.rt.events.on("job:processing", (e) => reported.push(e.jobId));
-    const verdicts: string[] = [];
-    h.rt.events.on("job:log", (e) => e.message.startsWith("aborted=") && verdicts.push(e.message));
-    inject = true;
+    fault.armed = true;
     const succeeded = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId, 10_000);
     h.rt.resume();
     await succeeded;
-    while (verdicts.length < 2) await h.rt.events.waitFor("job:log", (e) => e.message.startsWith("aborted="), 5_000);
     await h.rt.settle();
+    assert.equal(fault.handedOff, [jobId], "the failed claim had handed it off");
+    assert.equal(lines(file), ["start attempt=1", "end aborted=true", "start attempt=1", "end aborted=false"], "the withdrawn run was aborted; the committed one was not");
     assert.equal(reported, [jobId], "reported as started once: by the claim that committed");
-    assert.ok(verdicts.includes("aborted=false reason="), "the committed run was not aborted");
-    assert.ok(
-      verdicts.some((v) => /^aborted=true reason=.*could not commit its claim/.test(v)),
-      `the withdrawn run was aborted: ${verdicts.join(" | ")}`,
-    );
     const job = (await h.rt.getJob(jobId))!;
     assert.is(job.state, "Succeeded");
     assert.is(job.attempt, 1, "the failed claim never happened");
@@ -230,6 +243,85 @@ test("a claim whose commit fails after its job went to a worker is withdrawn: th
       job.history.map((s) => s.state),
       ["Enqueued", "Processing", "Succeeded"],
     );
+    assert.equal(
+      job.logs.map((l) => l.message),
+      ["run"],
+      "the withdrawn run's log line is not the job's",
+    );
+  } finally {
+    await h.close();
+  }
+});
+
+test("a withdrawn job still waiting in its worker's mailbox never starts", async () => {
+  const { fault, wrapLedger } = failingClaims();
+  const h = await startRuntime({ workerCount: 1, wrapLedger });
+  try {
+    await warmUp(h);
+    const first = join(h.dir, "first.txt");
+    const second = join(h.dir, "second.txt");
+    h.rt.pause();
+    const a = (await h.rt.enqueue("records-run", { file: first, ms: 100 })).jobId;
+    const b = (await h.rt.enqueue("records-run", { file: second, ms: 0 })).jobId;
+    fault.armed = true;
+    const done = Promise.all([a, b].map((id) => h.rt.events.waitFor("job:succeeded", (e) => e.jobId === id, 10_000)));
+    h.rt.resume();
+    await done;
+    await h.rt.settle();
+    assert.equal(fault.handedOff, [a, b], "both went to the mailbox in the failed claim");
+    assert.equal(lines(first), ["start attempt=1", "end aborted=true", "start attempt=1", "end aborted=false"]);
+    assert.equal(lines(second), ["start attempt=1", "end aborted=false"], "the queued one ran only for the claim that committed");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a job that hangs behind a finished one in the same mailbox is stopped at its own timeout, and the finished one is not run again", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  try {
+    await warmUp(h);
+    h.rt.pause();
+    const before = (await h.rt.enqueue("sleeps", { ms: 20 })).jobId; // the default 60 s timeout
+    const hung = (await h.rt.enqueue("hangs")).jobId; // 300 ms
+    const done = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === hung, 5_000);
+    h.rt.resume();
+    await done;
+    await h.rt.settle();
+    const job = (await h.rt.getJob(hung))!;
+    assert.is(job.result, "finished on retry");
+    assert.is(job.attempt, 2);
+    const first = (await h.rt.getJob(before))!;
+    assert.equal(
+      first.history.map((s) => s.state),
+      ["Enqueued", "Processing", "Succeeded"],
+      "its outcome was reported before the hang",
+    );
+  } finally {
+    await h.close();
+  }
+});
+
+test("a lone job withdrawn with its failed enqueue reports nothing into the job that gets its id next", async () => {
+  const { fault, wrapLedger } = failingClaims();
+  const h = await startRuntime({ workerCount: 1, wrapLedger });
+  try {
+    const warm = await h.rt.enqueue("echo");
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === warm.jobId);
+    await h.rt.settle();
+    fault.armed = true;
+    const err = await h.rt.enqueue("destructures-context").then(
+      () => null,
+      (e: Error) => e,
+    );
+    assert.match(err?.message ?? "", /disk I\/O error/, "the caller hears the enqueue failed");
+    const next = await h.rt.enqueue("echo", { n: 2 });
+    assert.equal([next.jobId], fault.handedOff, "SQLite gives the rolled-back id to the next job");
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === next.jobId, 5_000);
+    await h.rt.settle();
+    const job = (await h.rt.getJob(next.jobId))!;
+    assert.equal(job.result, { args: { n: 2 }, attempt: 1 });
+    assert.equal(job.logs, [], "no log line of the withdrawn run");
+    assert.is(job.progressMessage, null, "no progress of the withdrawn run");
   } finally {
     await h.close();
   }
