@@ -103,6 +103,8 @@ const FAST_JOB_MS = 2;
 const COLLECT_MIN_JOBS = 8;
 /** ...for at most this long (the thread is blocked meanwhile). */
 const COLLECT_WAIT_MS = 1;
+/** The watchdog's shortest period while the job it watches for has not started yet. */
+const WATCHDOG_MIN_PERIOD_MS = 100;
 
 export class JobPool implements ClaimSource {
   #o: Required<JobPoolOptions>;
@@ -496,7 +498,8 @@ export class JobPool implements ClaimSource {
         continue;
       }
       this.#byJobId.delete(entry.job.id);
-      this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
+      // A job dropped unstarted (deleted meanwhile) says nothing about how long jobs take.
+      if (o.ok || o.error?.type !== "JobCancelledError") this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
       const folding = this.#folding;
       if (o.ok && folding?.waiting.delete(entry)) {
         folding.successes.set(entry.job.id, { result: o.result, durationMs: o.durationMs, at: this.#clock.now(), progress: folding.progress.get(entry.seq) });
@@ -586,7 +589,9 @@ export class JobPool implements ClaimSource {
     let deadline = Infinity;
     for (const entry of slot.inflight) {
       const timeout = entry.type?.timeoutMs ?? 30 * 60_000;
-      deadline = Math.min(deadline, (entry === running ? slot.shared[SLOT_STARTED_AT] : now) + timeout);
+      // A waiting job is looked at again at most every WATCHDOG_MIN_PERIOD_MS: a tiny timeout
+      // behind a long job must not make the timer fire continuously.
+      deadline = Math.min(deadline, entry === running ? slot.shared[SLOT_STARTED_AT] + timeout : now + Math.max(timeout, WATCHDOG_MIN_PERIOD_MS));
     }
     if (slot.timer && slot.timerAt <= deadline) return;
     if (slot.timer) this.#clock.clearTimeout(slot.timer);

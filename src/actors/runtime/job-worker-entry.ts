@@ -100,7 +100,10 @@ class RunningJob implements JobContext {
     this.services = services;
     this.#seq = job.seq;
     this.#started = started;
+    // Reports after the job returned are dropped: the run is over (and may have been withdrawn,
+    // its job id given to another job).
     this.progress = (percent, message) => {
+      if (!running.has(this.#seq)) return;
       const p = Math.max(0, Math.min(100, Number(percent) || 0));
       if (p === this.#lastPercent && message === undefined) return;
       this.#lastPercent = p;
@@ -108,6 +111,7 @@ class RunningJob implements JobContext {
       send({ t: "progress", seq: this.#seq, jobId: this.jobId, percent: p, message: message == null ? null : String(message) });
     };
     this.log = (message, level = "info") => {
+      if (!running.has(this.#seq)) return;
       send({ t: "log", seq: this.#seq, jobId: this.jobId, at: now(), level, message: String(message) });
     };
   }
