@@ -22,7 +22,17 @@ import type { Clock, TimerHandle } from "./clock.ts";
 import type { RuntimeEvents } from "./events.ts";
 import type { ClaimSource, GroupCommit } from "./group-commit.ts";
 import type { JobDefinition } from "./job-definition.ts";
-import { type FromJobWorker, type JobOutcome, type JobWorkerData, type RunJob, SLOT_LENGTH, SLOT_SEQ, SLOT_STARTED_AT, type ToJobWorker } from "./messages.ts";
+import {
+  CANCELLED_UNSTARTED,
+  type FromJobWorker,
+  type JobOutcome,
+  type JobWorkerData,
+  type RunJob,
+  SLOT_LENGTH,
+  SLOT_SEQ,
+  SLOT_STARTED_AT,
+  type ToJobWorker,
+} from "./messages.ts";
 import { decideRetry, type RetryPolicy } from "./retry-policy.ts";
 import type { ActorInstance, ExitInfo, Supervisor } from "./supervisor.ts";
 import type { RestartPolicy } from "./restart-policy.ts";
@@ -300,8 +310,8 @@ export class JobPool implements ClaimSource {
   /**
    * Inside the claim's transaction, right after the hand-off: while its jobs are short, waits (at
    * most COLLECT_WAIT_MS, blocking this thread) for their outcomes, and gives back the successes
-   * for the ledger to write as Succeeded in this same commit. Everything else the workers send
-   * meanwhile is handled as usual.
+   * for the ledger to write as Succeeded in this same commit. Other outcomes read meanwhile are
+   * handled as usual; other messages wait for the claim's answer (#deferred).
    */
   #collectSuccesses(jobs: ClaimedJob[], request: ClaimRequest): Map<string, FastSuccess> {
     const successes = new Map<string, FastSuccess>();
@@ -499,7 +509,7 @@ export class JobPool implements ClaimSource {
       }
       this.#byJobId.delete(entry.job.id);
       // A job dropped unstarted (deleted meanwhile) says nothing about how long jobs take.
-      if (o.ok || o.error?.type !== "JobCancelledError") this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
+      if (o.ok || o.error?.type !== CANCELLED_UNSTARTED) this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
       const folding = this.#folding;
       if (o.ok && folding?.waiting.delete(entry)) {
         folding.successes.set(entry.job.id, { result: o.result, durationMs: o.durationMs, at: this.#clock.now(), progress: folding.progress.get(entry.seq) });

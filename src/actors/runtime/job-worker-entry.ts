@@ -10,7 +10,16 @@ import { parentPort, workerData } from "node:worker_threads";
 import { setImmediate } from "node:timers";
 import { toErrorInfo } from "../../errors.ts";
 import type { JobContext, JobDefinition, JobModule } from "./job-definition.ts";
-import { type FromJobWorker, type JobOutcome, type JobWorkerData, type RunJob, SLOT_SEQ, SLOT_STARTED_AT, type ToJobWorker } from "./messages.ts";
+import {
+  CANCELLED_UNSTARTED,
+  type FromJobWorker,
+  type JobOutcome,
+  type JobWorkerData,
+  type RunJob,
+  SLOT_SEQ,
+  SLOT_STARTED_AT,
+  type ToJobWorker,
+} from "./messages.ts";
 
 const data = workerData as JobWorkerData;
 const port = parentPort!;
@@ -251,7 +260,7 @@ port.on("message", (msg: ToJobWorker) => {
       const i = mailbox.findIndex((j) => j.seq === msg.seq);
       if (i >= 0) {
         const [dropped] = mailbox.splice(i, 1);
-        record({ seq: dropped.seq, jobId: dropped.jobId, ok: false, error: { type: "JobCancelledError", message: msg.reason, stack: "" }, durationMs: 0 });
+        record({ seq: dropped.seq, jobId: dropped.jobId, ok: false, error: { type: CANCELLED_UNSTARTED, message: msg.reason, stack: "" }, durationMs: 0 });
       }
       break;
     }

@@ -20,6 +20,9 @@ export type ToJobWorker =
   | { t: "rpc-result"; id: number; ok: true; value: unknown }
   | { t: "rpc-result"; id: number; ok: false; error: ErrorInfo };
 
+/** The error type of the outcome a worker reports for a job it dropped before starting it (cancel). */
+export const CANCELLED_UNSTARTED = "JobCancelledError";
+
 export interface JobOutcome {
   seq: number;
   jobId: string;
