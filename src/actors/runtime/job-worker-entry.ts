@@ -157,6 +157,7 @@ let outcomes: JobOutcome[] = [];
 let oldestOutcomeAt = 0;
 let flushQueued = false;
 let pumping = false;
+let lastType = "";
 slot[SLOT_SEQ] = -1;
 
 function flush() {
@@ -220,8 +221,12 @@ function pump() {
   pumping = true;
   while (mailbox.length) {
     const job = mailbox.shift()!;
-    // Before a job that may run long, report what finished: a hang must not hold them back.
-    if (outcomes.length && now() - oldestOutcomeAt > MAX_BATCH_AGE_MS) flush();
+    // Report what finished before a job that may hang: its outcomes would wait for the thread to
+    // be terminated, and the jobs would run again. Jobs of one type that ran back to back are
+    // batched (what a drain of short jobs depends on); another type, or a batch over 1 ms old, is
+    // reported first.
+    if (outcomes.length && (job.type !== lastType || now() - oldestOutcomeAt > MAX_BATCH_AGE_MS)) flush();
+    lastType = job.type;
     const started = now();
     slot[SLOT_STARTED_AT] = started;
     slot[SLOT_SEQ] = job.seq;

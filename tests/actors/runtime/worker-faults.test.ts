@@ -276,30 +276,35 @@ test("a withdrawn job still waiting in its worker's mailbox never starts", async
   }
 });
 
-test("a job that hangs behind a finished one in the same mailbox is stopped at its own timeout, and the finished one is not run again", async () => {
-  const h = await startRuntime({ workerCount: 1 });
-  try {
-    await warmUp(h);
-    h.rt.pause();
-    const before = (await h.rt.enqueue("sleeps", { ms: 20 })).jobId; // the default 60 s timeout
-    const hung = (await h.rt.enqueue("hangs")).jobId; // 300 ms
-    const done = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === hung, 5_000);
-    h.rt.resume();
-    await done;
-    await h.rt.settle();
-    const job = (await h.rt.getJob(hung))!;
-    assert.is(job.result, "finished on retry");
-    assert.is(job.attempt, 2);
-    const first = (await h.rt.getJob(before))!;
-    assert.equal(
-      first.history.map((s) => s.state),
-      ["Enqueued", "Processing", "Succeeded"],
-      "its outcome was reported before the hang",
-    );
-  } finally {
-    await h.close();
-  }
-});
+for (const [kind, type, args] of [
+  ["an async", "sleeps", { ms: 20 }],
+  ["a synchronous", "echo", { n: 1 }],
+] as const) {
+  test(`a job that hangs behind ${kind} one that finished in the same mailbox is stopped at its own timeout, and the finished one is not run again`, async () => {
+    const h = await startRuntime({ workerCount: 1 });
+    try {
+      await warmUp(h);
+      h.rt.pause();
+      const before = (await h.rt.enqueue(type, args)).jobId; // the default 60 s timeout
+      const hung = (await h.rt.enqueue("hangs")).jobId; // 300 ms
+      const done = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === hung, 5_000);
+      h.rt.resume();
+      await done;
+      await h.rt.settle();
+      const job = (await h.rt.getJob(hung))!;
+      assert.is(job.result, "finished on retry");
+      assert.is(job.attempt, 2);
+      const first = (await h.rt.getJob(before))!;
+      assert.equal(
+        first.history.map((s) => s.state),
+        ["Enqueued", "Processing", "Succeeded"],
+        "its outcome was reported before the hang",
+      );
+    } finally {
+      await h.close();
+    }
+  });
+}
 
 test("a lone job withdrawn with its failed enqueue reports nothing into the job that gets its id next, even after it returned", async () => {
   const { fault, wrapLedger } = failingClaims();
