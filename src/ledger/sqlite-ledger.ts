@@ -191,9 +191,10 @@ export class SqliteLedger implements Ledger {
 
   #insertJob(tx: TxWork, job: NewJob, now: number, direct: DirectClaim | null): { id: string; created: boolean } {
     const at = Math.round(now);
-    const slot = direct && job.state === "Enqueued" && direct.next < direct.claim.slots.length ? direct.claim.slots[direct.next] : null;
     const queue = job.queue ?? "default";
-    if (slot && direct!.claim.queues?.length && !direct!.claim.queues.includes(queue)) return this.#insertJob(tx, job, now, null);
+    const queues = direct?.claim.queues;
+    const claimable = !!direct && job.state === "Enqueued" && direct.next < direct.claim.slots.length && (!queues?.length || queues.includes(queue));
+    const slot = claimable ? direct!.claim.slots[direct!.next] : null;
     const args = JSON.stringify(job.args ?? null);
     const r = this.#db
       .prepare(
