@@ -7,8 +7,8 @@
 // the one running (confirmed by the shared-memory slot the worker writes).
 //
 // Pipelining: while jobs are short (EWMA of durations < FAST_JOB_MS) a mailbox holds up to
-// `prefetch` jobs, so threads never wait for a round trip; with longer jobs it holds one, so a slow
-// job never holds others hostage behind it.
+// `prefetch` jobs, so threads never wait for a round trip; with longer jobs it holds one. A job that runs long all the same does not hold the others
+// hostage: after MAILBOX_STALL_MS they are taken back and requeued (#takeBack).
 //
 // Inside a claim's transaction: claimed jobs are handed to their threads before the commit (the
 // thread starts while the commit lands; nothing is reported until it has), and while jobs are
@@ -25,10 +25,14 @@ import type { JobDefinition } from "./job-definition.ts";
 import {
   CANCELLED_UNSTARTED,
   type FromJobWorker,
+  GATE_GEN,
+  GATE_OFFSET,
+  GATE_STARTING,
   type JobOutcome,
   type JobWorkerData,
+  REVOKED_UNSTARTED,
   type RunJob,
-  SLOT_LENGTH,
+  SLOT_BYTES,
   SLOT_SEQ,
   SLOT_STARTED_AT,
   type ToJobWorker,
@@ -100,6 +104,10 @@ interface Slot {
   ready: boolean;
   inflight: InFlight[];
   shared: Float64Array;
+  /** The Int32 gate after the slot (GATE_*): takes back waiting jobs without a message. */
+  gate: Int32Array;
+  /** Seq of the run whose mailbox was taken back: no more jobs go there until it ends. */
+  stalled: number | null;
   timer: TimerHandle | null;
   timerAt: number;
   /** Set when we terminate the thread ourselves, to tell a timeout from a crash. */
@@ -115,6 +123,11 @@ const COLLECT_MIN_JOBS = 8;
 const COLLECT_WAIT_MS = 1;
 /** The watchdog's shortest period while the job it watches for has not started yet. */
 const WATCHDOG_MIN_PERIOD_MS = 100;
+/**
+ * A job that has run this long with others waiting behind it in its mailbox: they are taken back
+ * and requeued for any free thread, instead of waiting for it to end or time out.
+ */
+const MAILBOX_STALL_MS = 100;
 
 export class JobPool implements ClaimSource {
   #o: Required<JobPoolOptions>;
@@ -162,12 +175,15 @@ export class JobPool implements ClaimSource {
   /** Starts the worker threads; resolves when each has loaded its job modules. */
   async start(): Promise<void> {
     for (let i = 1; i <= this.#o.workerCount; i++) {
+      const shared = new SharedArrayBuffer(SLOT_BYTES);
       const slot: Slot = {
         id: `${this.#o.serverId}:worker-${i}`,
         worker: null,
         ready: false,
         inflight: [],
-        shared: new Float64Array(new SharedArrayBuffer(SLOT_LENGTH * 8)),
+        shared: new Float64Array(shared, 0, GATE_OFFSET / 8),
+        gate: new Int32Array(shared, GATE_OFFSET, 2),
+        stalled: null,
         timer: null,
         timerAt: Infinity,
         killed: null,
@@ -263,7 +279,7 @@ export class JobPool implements ClaimSource {
     const want: string[] = [];
     // Round-robin so every thread gets a share of a backlog.
     for (let round = 0; round < depth; round++) {
-      for (const s of this.#slots) if (s.ready && s.inflight.length <= round) want.push(s.id);
+      for (const s of this.#slots) if (s.ready && s.stalled === null && s.inflight.length <= round) want.push(s.id);
     }
     if (!want.length) return null;
     const request: ClaimRequest = {
@@ -299,7 +315,7 @@ export class JobPool implements ClaimSource {
       this.#byJobId.set(job.id, slot);
       let list = bySlot.get(slot);
       if (!list) bySlot.set(slot, (list = []));
-      list.push({ seq: entry.seq, jobId: job.id, type: job.type, args: job.args, attempt: job.attempt, scheduledFor: job.scheduledFor });
+      list.push({ seq: entry.seq, jobId: job.id, type: job.type, args: job.args, attempt: job.attempt, scheduledFor: job.scheduledFor, gen: Atomics.load(slot.gate, GATE_GEN) });
     }
     for (const [slot, list] of bySlot) {
       this.#send(slot, { t: "run", jobs: list });
@@ -416,6 +432,8 @@ export class JobPool implements ClaimSource {
     slot.killed = null;
     slot.lastError = null;
     slot.shared[SLOT_SEQ] = -1;
+    slot.stalled = null;
+    Atomics.store(slot.gate, GATE_STARTING, 0); // no job has seq 0
     const data: JobWorkerData = {
       kind: "job-worker",
       workerId: slot.id,
@@ -503,11 +521,17 @@ export class JobPool implements ClaimSource {
       const i = slot.inflight.findIndex((f) => f.seq === o.seq);
       if (i < 0) continue;
       const [entry] = slot.inflight.splice(i, 1);
+      if (slot.stalled === o.seq) slot.stalled = null;
       if (entry.withdrawn) {
         this.#withdrawn.delete(entry.seq);
         continue;
       }
       this.#byJobId.delete(entry.job.id);
+      if (!o.ok && o.error?.type === REVOKED_UNSTARTED) {
+        // Taken back (#takeBack) as it was about to start: it never ran.
+        this.#requeue(entry, TAKEN_BACK);
+        continue;
+      }
       // A job dropped unstarted (deleted meanwhile) says nothing about how long jobs take.
       if (o.ok || o.error?.type !== CANCELLED_UNSTARTED) this.#ewmaMs = this.#ewmaMs === Infinity ? o.durationMs : this.#ewmaMs * 0.9 + o.durationMs * 0.1;
       const folding = this.#folding;
@@ -545,6 +569,7 @@ export class JobPool implements ClaimSource {
     slot.outbox = null;
     slot.ready = false;
     slot.worker = null;
+    slot.stalled = null;
     this.#disarmWatchdog(slot);
     const running = this.#running(slot);
     const held = slot.inflight.splice(0);
@@ -590,7 +615,8 @@ export class JobPool implements ClaimSource {
   /**
    * Set for the earliest instant a job in the mailbox could pass its timeout: the running one's
    * deadline, or now plus the timeout of one still waiting (it may start, and hang, any moment
-   * without a message: only the shared slot says so). A check that finds nothing late re-arms.
+   * without a message: only the shared slot says so); and, while jobs wait behind another, for
+   * when it would have run MAILBOX_STALL_MS. A check that finds nothing late re-arms.
    */
   #armWatchdog(slot: Slot) {
     if (!slot.inflight.length) return this.#disarmWatchdog(slot);
@@ -603,6 +629,7 @@ export class JobPool implements ClaimSource {
       // behind a long job must not make the timer fire continuously.
       deadline = Math.min(deadline, entry === running ? slot.shared[SLOT_STARTED_AT] + timeout : now + Math.max(timeout, WATCHDOG_MIN_PERIOD_MS));
     }
+    if (slot.inflight.length > 1 && slot.stalled === null) deadline = Math.min(deadline, (running ? slot.shared[SLOT_STARTED_AT] : now) + MAILBOX_STALL_MS);
     if (slot.timer && slot.timerAt <= deadline) return;
     if (slot.timer) this.#clock.clearTimeout(slot.timer);
     slot.timerAt = deadline;
@@ -628,8 +655,34 @@ export class JobPool implements ClaimSource {
         void slot.worker?.terminate();
         return;
       }
+      if (slot.stalled === null && this.#clock.now() - slot.shared[SLOT_STARTED_AT] >= MAILBOX_STALL_MS) this.#takeBack(slot, entry);
     }
     this.#armWatchdog(slot);
+  }
+
+  /**
+   * `running` has run MAILBOX_STALL_MS with jobs waiting behind it in its mailbox: those are taken
+   * back through the slot's gate (the thread will skip them, even if it is hung now and comes back
+   * later) and requeued for any free thread. The thread gets no more work until `running` ends.
+   */
+  #takeBack(slot: Slot, running: InFlight) {
+    const after = slot.inflight.indexOf(running) + 1;
+    if (!after || after === slot.inflight.length) return;
+    slot.stalled = running.seq;
+    Atomics.add(slot.gate, GATE_GEN, 1);
+    // Every job after the one the thread last took up will now be skipped; that one may have
+    // started (the thread moved on meanwhile) and is left to report.
+    const starting = Atomics.load(slot.gate, GATE_STARTING);
+    const last = slot.inflight.findIndex((f) => (f.seq | 0) === starting);
+    const from = Math.max(after, last + 1);
+    const taken = slot.inflight.slice(from).filter((f) => f.committed && !f.withdrawn);
+    if (!taken.length) return;
+    slot.inflight = slot.inflight.filter((f) => !taken.includes(f));
+    this.#log.warn(`Job ${running.job.id} (${running.job.type}) has run ${formatMs(MAILBOX_STALL_MS)} on ${slot.id}; ${taken.length} job(s) waiting behind it requeued`);
+    for (const entry of taken) {
+      this.#byJobId.delete(entry.job.id);
+      this.#requeue(entry, TAKEN_BACK);
+    }
   }
 
   // ------------------------------------------------------------------ state changes
@@ -694,6 +747,8 @@ export class JobPool implements ClaimSource {
     });
   }
 }
+
+const TAKEN_BACK = "Requeued: it waited behind a job that ran long in its worker's mailbox";
 
 function clampPercent(p: unknown): number {
   return Math.max(0, Math.min(100, Number(p) || 0));

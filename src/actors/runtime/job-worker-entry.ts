@@ -13,8 +13,12 @@ import type { JobContext, JobDefinition, JobModule } from "./job-definition.ts";
 import {
   CANCELLED_UNSTARTED,
   type FromJobWorker,
+  GATE_GEN,
+  GATE_OFFSET,
+  GATE_STARTING,
   type JobOutcome,
   type JobWorkerData,
+  REVOKED_UNSTARTED,
   type RunJob,
   SLOT_SEQ,
   SLOT_STARTED_AT,
@@ -23,7 +27,8 @@ import {
 
 const data = workerData as JobWorkerData;
 const port = parentPort!;
-const slot = new Float64Array(data.slot);
+const slot = new Float64Array(data.slot, 0, GATE_OFFSET / 8);
+const gate = new Int32Array(data.slot, GATE_OFFSET, 2);
 const now = () => performance.timeOrigin + performance.now();
 const outbox = data.outbox;
 const signal = new Int32Array(data.signal);
@@ -226,6 +231,12 @@ function pump() {
     // batched (what a drain of short jobs depends on); another type, or a batch over 1 ms old, is
     // reported first.
     if (outcomes.length && (job.type !== lastType || now() - oldestOutcomeAt > MAX_BATCH_AGE_MS)) flush();
+    // Taken back by the main thread while it waited behind a job that ran long (see GATE_GEN).
+    Atomics.store(gate, GATE_STARTING, job.seq | 0);
+    if (job.gen !== Atomics.load(gate, GATE_GEN)) {
+      record({ seq: job.seq, jobId: job.jobId, ok: false, error: { type: REVOKED_UNSTARTED, message: "taken back before it started", stack: "" }, durationMs: 0 });
+      continue;
+    }
     lastType = job.type;
     const started = now();
     slot[SLOT_STARTED_AT] = started;

@@ -11,6 +11,8 @@ export interface RunJob {
   args: unknown;
   attempt: number;
   scheduledFor: number | null;
+  /** The slot's generation when handed off: a job whose generation was bumped since never starts. */
+  gen: number;
 }
 
 export type ToJobWorker =
@@ -22,6 +24,8 @@ export type ToJobWorker =
 
 /** The error type of the outcome a worker reports for a job it dropped before starting it (cancel). */
 export const CANCELLED_UNSTARTED = "JobCancelledError";
+/** ...and for a job it skipped because the main thread took it back (see GATE_GEN). */
+export const REVOKED_UNSTARTED = "JobRevokedError";
 
 export interface JobOutcome {
   seq: number;
@@ -43,6 +47,17 @@ export type FromJobWorker =
 export const SLOT_SEQ = 0; // seq of the running job, -1 when idle
 export const SLOT_STARTED_AT = 1; // epoch ms when it started
 export const SLOT_LENGTH = 2;
+/**
+ * After the Float64 slot, an Int32 gate (Atomics only) through which the main thread takes back
+ * the jobs waiting in a mailbox behind one that runs long, without a message the worker may never
+ * read. Before it starts a job the worker stores the job's seq in GATE_STARTING, then compares the
+ * job's generation with GATE_GEN; the main thread bumps GATE_GEN, then reads GATE_STARTING. Jobs
+ * after that one in the mailbox will never start; that one may have (its outcome tells).
+ */
+export const GATE_OFFSET = SLOT_LENGTH * 8;
+export const GATE_STARTING = 0; // seq | 0 of the job last taken from the mailbox
+export const GATE_GEN = 1;
+export const SLOT_BYTES = GATE_OFFSET + 2 * 4;
 
 export interface JobWorkerData {
   kind: "job-worker";

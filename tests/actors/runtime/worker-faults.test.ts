@@ -306,6 +306,70 @@ for (const [kind, type, args] of [
   });
 }
 
+for (const [kind, type] of [
+  ["an async", "sleeps"],
+  ["a synchronous", "spins"],
+] as const) {
+  test(`jobs waiting behind ${kind} job that runs long in their mailbox are taken back and run once, on another thread`, async () => {
+    const h = await startRuntime({ workerCount: 2 });
+    try {
+      await warmUp(h); // short jobs: mailboxes take several at once
+      h.rt.pause();
+      const long = (await h.rt.enqueue(type, { ms: 1_500 })).jobId;
+      const files = Array.from({ length: 6 }, (_, i) => join(h.dir, `waiting-${i}.txt`));
+      const waiting: string[] = [];
+      for (const file of files) waiting.push((await h.rt.enqueue("records-run", { file, ms: 0 })).jobId);
+      const order: string[] = [];
+      h.rt.events.on("job:succeeded", (e) => order.push(e.jobId));
+      const longDone = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === long, 10_000);
+      h.rt.resume();
+      await longDone;
+      await h.rt.settle();
+      assert.equal(order.at(-1), long, "every waiting job finished before the long one");
+      assert.equal(new Set(order).size, waiting.length + 1);
+      const takenBack: string[] = [];
+      for (const [i, id] of waiting.entries()) {
+        assert.equal(lines(files[i]), ["start attempt=1", "end aborted=false"], `job ${id} ran once`);
+        const job = (await h.rt.getJob(id))!;
+        assert.is(job.state, "Succeeded");
+        assert.is(job.attempt, 1, "an attempt it never started is given back");
+        if (job.history.some((r) => r.state === "Enqueued" && /waited behind a job that ran long/.test(r.reason ?? ""))) takenBack.push(id);
+      }
+      assert.ok(takenBack.length >= 2, `jobs behind the long one were taken back (${takenBack.length})`);
+      assert.ok(h.logs.lines().some((l) => new RegExp(`Job ${long} \\(${type}\\) has run 100 ms on .*; \\d+ job\\(s\\) waiting behind it requeued`).test(l)));
+      const after = (await h.rt.getJob(long))!;
+      assert.equal(after.history.map((r) => r.state), ["Enqueued", "Processing", "Succeeded"], "the long job itself is left alone");
+    } finally {
+      await h.close();
+    }
+  });
+}
+
+test("a job that hangs with others behind it in its mailbox lets them run at once, and is still stopped at its timeout", async () => {
+  const h = await startRuntime({ workerCount: 2 });
+  try {
+    await warmUp(h);
+    h.rt.pause();
+    const hung = (await h.rt.enqueue("hangs")).jobId; // 300 ms timeout, succeeds on retry
+    const others: string[] = [];
+    for (let i = 0; i < 6; i++) others.push((await h.rt.enqueue("echo", { i })).jobId);
+    let timedOut = false;
+    h.rt.events.on("job:failed", (e) => void (e.jobId === hung && (timedOut = true)));
+    const done = Promise.all(others.map((id) => h.rt.events.waitFor("job:succeeded", (e) => e.jobId === id, 10_000)));
+    h.rt.resume();
+    await done;
+    assert.not.ok(timedOut, "the others finished before the hung job timed out");
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === hung, 10_000);
+    await h.rt.settle();
+    const job = (await h.rt.getJob(hung))!;
+    assert.is(job.result, "finished on retry");
+    assert.is(job.history.find((r) => r.state === "Failed")?.reason, "An exception occurred during performance of the job: JobTimeoutError");
+    for (const id of others) assert.equal(((await h.rt.getJob(id))!.result as { attempt: number }).attempt, 1);
+  } finally {
+    await h.close();
+  }
+});
+
 test("a lone job withdrawn with its failed enqueue reports nothing into the job that gets its id next, even after it returned", async () => {
   const { fault, wrapLedger } = failingClaims();
   const h = await startRuntime({ workerCount: 1, wrapLedger });
