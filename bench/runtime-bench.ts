@@ -41,7 +41,7 @@ async function withRuntime<T>(fn: (rt: Runtime, ledger: SqliteLedger) => Promise
     defaultJobTimeoutMs: 60_000,
     jobModules: [JOBS],
     entryUrl: ENTRY,
-    prefetch: Number(process.env.BENCH_PREFETCH ?? 32),
+    prefetch: process.env.BENCH_PREFETCH ? Number(process.env.BENCH_PREFETCH) : undefined, // the runtime's default unless set
     recurring: Array.from({ length: recurring }, (_, i) => ({
       id: `tick-${i}`,
       name: `Tick ${i}`,

@@ -6,8 +6,9 @@
 // Per slot:  inflight = jobs handed to the worker, in mailbox order; the first not yet reported is
 // the one running (confirmed by the shared-memory slot the worker writes).
 //
-// Pipelining: while jobs are short (EWMA of durations < FAST_JOB_MS) a mailbox holds up to
-// `prefetch` jobs, so threads never wait for a round trip; with longer jobs it holds one. A job that runs long all the same does not hold the others
+// Pipelining: while jobs are short (EWMA of durations < FAST_JOB_MS) a mailbox holds about
+// MAILBOX_BUDGET_MS of expected work (at most `prefetch` jobs), so threads never wait for a round
+// trip; with longer jobs it holds one. A job that runs long all the same does not hold the others
 // hostage: after MAILBOX_STALL_MS they are taken back and requeued (#takeBack).
 //
 // Inside a claim's transaction: claimed jobs are handed to their threads before the commit (the
@@ -51,6 +52,7 @@ export interface JobType {
 export interface JobPoolOptions {
   serverId: string;
   workerCount: number;
+  /** At most this many jobs in a mailbox while jobs are short (default 128; see MAILBOX_BUDGET_MS). */
   prefetch?: number;
   leaseTtlMs: number;
   types: Map<string, JobType>;
@@ -117,6 +119,8 @@ interface Slot {
 }
 
 const FAST_JOB_MS = 2;
+/** While jobs are short, a mailbox holds about this much of their expected work. */
+const MAILBOX_BUDGET_MS = 4;
 /** Claims at least this big wait for their short jobs inside the transaction... */
 const COLLECT_MIN_JOBS = 8;
 /** ...for at most this long (the thread is blocked meanwhile). */
@@ -163,7 +167,7 @@ export class JobPool implements ClaimSource {
   #signal = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(o: JobPoolOptions, deps: { commit: GroupCommit; clock: Clock; events: RuntimeEvents; logger: Logger; supervisor: Supervisor }) {
-    this.#o = { ...o, prefetch: o.prefetch ?? 32, workerMemoryMb: o.workerMemoryMb ?? 0, random: o.random ?? Math.random } as Required<JobPoolOptions>;
+    this.#o = { ...o, prefetch: o.prefetch ?? 128, workerMemoryMb: o.workerMemoryMb ?? 0, random: o.random ?? Math.random } as Required<JobPoolOptions>;
     this.#commit = deps.commit;
     this.#clock = deps.clock;
     this.#events = deps.events;
@@ -275,7 +279,7 @@ export class JobPool implements ClaimSource {
 
   wantSlots(): ClaimRequest | null {
     if (!this.#accepting || this.#paused || !this.#maybeWork) return null;
-    const depth = this.#ewmaMs < FAST_JOB_MS ? this.#o.prefetch : 1;
+    const depth = this.#ewmaMs < FAST_JOB_MS ? Math.max(1, Math.min(this.#o.prefetch, Math.floor(MAILBOX_BUDGET_MS / this.#ewmaMs))) : 1;
     const want: string[] = [];
     // Round-robin so every thread gets a share of a backlog.
     for (let round = 0; round < depth; round++) {

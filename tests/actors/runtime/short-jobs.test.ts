@@ -2,12 +2,14 @@
 // the same commit (one row write per job). What a job reports must survive that shortcut.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { WriteBatch } from "../../../src/ledger/ledger.ts";
+import type { SqliteLedger } from "../../../src/ledger/sqlite-ledger.ts";
 import { startRuntime, type Harness } from "../../helpers/runtime-harness.ts";
 
-async function runBurst(h: Harness, type: string, n: number): Promise<{ ids: string[]; succeededEvents: Map<string, number> }> {
+async function runBurst(h: Harness, type: string, n: number, args: object = {}): Promise<{ ids: string[]; succeededEvents: Map<string, number> }> {
   h.rt.pause();
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await h.rt.enqueue(type, { i })).jobId);
+  for (let i = 0; i < n; i++) ids.push((await h.rt.enqueue(type, { ...args, i })).jobId);
   const succeededEvents = new Map<string, number>();
   const all = new Promise<void>((resolve) =>
     h.rt.events.on("job:succeeded", (e) => {
@@ -45,6 +47,38 @@ test("a burst of short jobs is written Succeeded by the commits that claim them,
       assert.ok(job.finishedAt! >= job.startedAt!);
       assert.ok(job.expiresAt! > job.finishedAt!);
     }
+  } finally {
+    await h.close();
+  }
+});
+
+test("with jobs of about 1 ms a mailbox holds about 4 ms of them, not the whole backlog", async () => {
+  // A claim asks for a worker once per job its mailbox may still take.
+  let deepest = 0;
+  const wrapLedger = (real: SqliteLedger) =>
+    new Proxy(real, {
+      get(target, key) {
+        if (key !== "write") {
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        }
+        return (batch: WriteBatch) => {
+          const asked = new Map<string, number>();
+          for (const slot of batch.claim?.slots ?? []) asked.set(slot, (asked.get(slot) ?? 0) + 1);
+          deepest = Math.max(deepest, ...asked.values());
+          return target.write(batch);
+        };
+      },
+    });
+  const h = await startRuntime({ workerCount: 2, wrapLedger });
+  try {
+    for (let i = 0; i < 10; i++) {
+      const { jobId } = await h.rt.enqueue("spins", { ms: 1 }); // teaches the pool how long they take
+      await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId);
+    }
+    deepest = 0;
+    await runBurst(h, "spins", 60, { ms: 1 });
+    assert.ok(deepest >= 1 && deepest <= 4, `at most 4 jobs asked for a mailbox, saw ${deepest}`);
   } finally {
     await h.close();
   }
