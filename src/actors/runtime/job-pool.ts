@@ -533,7 +533,8 @@ export class JobPool implements ClaimSource {
       this.#byJobId.delete(entry.job.id);
       if (!o.ok && o.error?.type === REVOKED_UNSTARTED) {
         // Taken back (#takeBack) as it was about to start: it never ran.
-        this.#requeue(entry, TAKEN_BACK);
+        if (entry.committed) this.#requeue(entry, TAKEN_BACK);
+        else entry.lost = TAKEN_BACK; // requeued once its claim is committed
         continue;
       }
       // A job dropped unstarted (deleted meanwhile) says nothing about how long jobs take.
@@ -682,7 +683,7 @@ export class JobPool implements ClaimSource {
     const taken = slot.inflight.slice(from).filter((f) => f.committed && !f.withdrawn);
     if (!taken.length) return;
     slot.inflight = slot.inflight.filter((f) => !taken.includes(f));
-    this.#log.warn(`Job ${running.job.id} (${running.job.type}) has run ${formatMs(MAILBOX_STALL_MS)} on ${slot.id}; ${taken.length} job(s) waiting behind it requeued`);
+    this.#log.info(`Job ${running.job.id} (${running.job.type}) has run ${formatMs(MAILBOX_STALL_MS)} on ${slot.id}; ${taken.length} job(s) waiting behind it requeued`);
     for (const entry of taken) {
       this.#byJobId.delete(entry.job.id);
       this.#requeue(entry, TAKEN_BACK);
