@@ -149,7 +149,6 @@ export class JobPool implements ClaimSource {
   #paused = false;
   #ewmaMs = Number.POSITIVE_INFINITY;
   #idleWaiters: (() => void)[] = [];
-  #byJobId = new Map<string, Slot>();
   /** Jobs handed to workers per claim whose commit has not answered yet. */
   #handedOff = new Map<ClaimRequest, HandedOff[]>();
   /** Successes collected per claim whose commit has not answered yet. */
@@ -270,9 +269,11 @@ export class JobPool implements ClaimSource {
 
   /** Asks the worker holding `jobId` to abort it, or drop it if not started (the job was deleted). */
   cancel(jobId: string, reason: string) {
-    const slot = this.#byJobId.get(jobId);
-    const entry = slot?.inflight.find((f) => f.job.id === jobId && !f.withdrawn);
-    if (slot?.worker && entry) this.#send(slot, { t: "cancel", seq: entry.seq, reason });
+    // A look through every mailbox: deletes are rare, and an index by job id costs every job.
+    for (const slot of this.#slots) {
+      const entry = slot.inflight.find((f) => f.job.id === jobId && !f.withdrawn);
+      if (entry && slot.worker) return this.#send(slot, { t: "cancel", seq: entry.seq, reason });
+    }
   }
 
   // ------------------------------------------------------------------ claim (called by the commit)
@@ -316,7 +317,6 @@ export class JobPool implements ClaimSource {
       }
       entries.push({ entry, slot });
       slot.inflight.push(entry);
-      this.#byJobId.set(job.id, slot);
       let list = bySlot.get(slot);
       if (!list) bySlot.set(slot, (list = []));
       list.push({ seq: entry.seq, jobId: job.id, type: job.type, args: job.args, attempt: job.attempt, scheduledFor: job.scheduledFor, gen: Atomics.load(slot.gate, GATE_GEN) });
@@ -388,10 +388,11 @@ export class JobPool implements ClaimSource {
     }
     // Progress and log lines reported meanwhile come after job:processing and before job:succeeded.
     this.#replayDeferred();
-    const written = new Set(completed);
+    // The ledger writes every success it is given, unless it could not claim some of those jobs.
+    const written = completed.length === folded.length ? null : new Set(completed);
     for (const { entry, outcome } of folded) {
       const job = entry.job;
-      if (written.has(job.id)) this.#events.emit("job:succeeded", { jobId: job.id, type: job.type, attempt: job.attempt, durationMs: outcome.durationMs });
+      if (!written || written.has(job.id)) this.#events.emit("job:succeeded", { jobId: job.id, type: job.type, attempt: job.attempt, durationMs: outcome.durationMs });
       else this.#succeed(entry, outcome); // the ledger claimed it instead: complete it as usual
     }
     // A full batch means there may be more: ask again at the next turn.
@@ -419,7 +420,6 @@ export class JobPool implements ClaimSource {
       if (!slot || !slot.inflight.includes(entry)) continue; // finished already: nothing to stop
       entry.withdrawn = true;
       this.#withdrawn.add(entry.seq);
-      if (this.#byJobId.get(entry.job.id) === slot) this.#byJobId.delete(entry.job.id);
       this.#send(slot, { t: "cancel", seq: entry.seq, reason: "The job was withdrawn: the ledger could not commit its claim" });
     }
   }
@@ -522,15 +522,15 @@ export class JobPool implements ClaimSource {
 
   #onOutcomes(slot: Slot, outcomes: JobOutcome[]) {
     for (const o of outcomes) {
-      const i = slot.inflight.findIndex((f) => f.seq === o.seq);
+      // Outcomes come in mailbox order: nearly always the first.
+      const i = slot.inflight[0]?.seq === o.seq ? 0 : slot.inflight.findIndex((f) => f.seq === o.seq);
       if (i < 0) continue;
-      const [entry] = slot.inflight.splice(i, 1);
+      const entry = i === 0 ? slot.inflight.shift()! : slot.inflight.splice(i, 1)[0];
       if (slot.stalled === o.seq) slot.stalled = null;
       if (entry.withdrawn) {
         this.#withdrawn.delete(entry.seq);
         continue;
       }
-      this.#byJobId.delete(entry.job.id);
       if (!o.ok && o.error?.type === REVOKED_UNSTARTED) {
         // Taken back (#takeBack) as it was about to start: it never ran.
         if (entry.committed) this.#requeue(entry, TAKEN_BACK);
@@ -583,7 +583,6 @@ export class JobPool implements ClaimSource {
         this.#withdrawn.delete(entry.seq);
         continue;
       }
-      this.#byJobId.delete(entry.job.id);
       if (!entry.committed) {
         // Its claim is still being committed: requeue it once it is (withdrawn if it fails).
         entry.lost = "Requeued: its worker thread died before its claim was committed";
@@ -685,7 +684,6 @@ export class JobPool implements ClaimSource {
     slot.inflight = slot.inflight.filter((f) => !taken.includes(f));
     this.#log.info(`Job ${running.job.id} (${running.job.type}) has run ${formatMs(MAILBOX_STALL_MS)} on ${slot.id}; ${taken.length} job(s) waiting behind it requeued`);
     for (const entry of taken) {
-      this.#byJobId.delete(entry.job.id);
       this.#requeue(entry, TAKEN_BACK);
     }
   }
