@@ -282,9 +282,10 @@ export class JobPool implements ClaimSource {
     if (!this.#accepting || this.#paused || !this.#maybeWork) return null;
     const depth = this.#ewmaMs < FAST_JOB_MS ? Math.max(1, Math.min(this.#o.prefetch, Math.floor(MAILBOX_BUDGET_MS / this.#ewmaMs))) : 1;
     const want: string[] = [];
+    const open = this.#slots.filter((s) => s.ready && s.stalled === null && !this.#runsLong(s));
     // Round-robin so every thread gets a share of a backlog.
     for (let round = 0; round < depth; round++) {
-      for (const s of this.#slots) if (s.ready && s.stalled === null && s.inflight.length <= round) want.push(s.id);
+      for (const s of open) if (s.inflight.length <= round) want.push(s.id);
     }
     if (!want.length) return null;
     const request: ClaimRequest = {
@@ -562,6 +563,11 @@ export class JobPool implements ClaimSource {
     else this.#fail(entry, o.error!, o.durationMs);
   }
 
+  /** Its job has run MAILBOX_STALL_MS: what it would be given now would only be taken back. */
+  #runsLong(slot: Slot): boolean {
+    return slot.shared[SLOT_SEQ] >= 0 && this.#clock.now() - slot.shared[SLOT_STARTED_AT] >= MAILBOX_STALL_MS;
+  }
+
   #running(slot: Slot): InFlight | undefined {
     const seq = slot.shared[SLOT_SEQ];
     return seq >= 0 ? slot.inflight.find((f) => f.seq === seq) : undefined;
@@ -633,7 +639,10 @@ export class JobPool implements ClaimSource {
       // behind a long job must not make the timer fire continuously.
       deadline = Math.min(deadline, entry === running ? slot.shared[SLOT_STARTED_AT] + timeout : now + Math.max(timeout, WATCHDOG_MIN_PERIOD_MS));
     }
-    if (slot.inflight.length > 1 && slot.stalled === null) deadline = Math.min(deadline, (running ? slot.shared[SLOT_STARTED_AT] : now) + MAILBOX_STALL_MS);
+    // Only while something waits behind what runs (an outcome not yet reported sits before it).
+    if (slot.stalled === null && (running ? slot.inflight.indexOf(running) : 0) < slot.inflight.length - 1) {
+      deadline = Math.min(deadline, (running ? slot.shared[SLOT_STARTED_AT] : now) + MAILBOX_STALL_MS);
+    }
     if (slot.timer && slot.timerAt <= deadline) return;
     if (slot.timer) this.#clock.clearTimeout(slot.timer);
     slot.timerAt = deadline;
@@ -679,12 +688,13 @@ export class JobPool implements ClaimSource {
     const starting = Atomics.load(slot.gate, GATE_STARTING);
     const last = slot.inflight.findIndex((f) => (f.seq | 0) === starting);
     const from = Math.max(after, last + 1);
-    const taken = slot.inflight.slice(from).filter((f) => f.committed && !f.withdrawn);
+    const taken = slot.inflight.slice(from).filter((f) => !f.withdrawn);
     if (!taken.length) return;
     slot.inflight = slot.inflight.filter((f) => !taken.includes(f));
     this.#log.info(`Job ${running.job.id} (${running.job.type}) has run ${formatMs(MAILBOX_STALL_MS)} on ${slot.id}; ${taken.length} job(s) waiting behind it requeued`);
     for (const entry of taken) {
-      this.#requeue(entry, TAKEN_BACK);
+      if (entry.committed) this.#requeue(entry, TAKEN_BACK);
+      else entry.lost = TAKEN_BACK; // its claim is still being committed: requeued once it is
     }
   }
 

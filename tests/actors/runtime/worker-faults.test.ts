@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { systemClock } from "../../../src/actors/runtime/clock.ts";
+import { type Clock, systemClock } from "../../../src/actors/runtime/clock.ts";
 import { JOB_WORKER_ENTRY } from "../../../src/actors/runtime/entry-points.ts";
 import { Runtime } from "../../../src/actors/runtime/runtime.ts";
 import type { ClaimedJob, WriteBatch } from "../../../src/ledger/ledger.ts";
@@ -261,7 +261,7 @@ test("a withdrawn job still waiting in its worker's mailbox never starts", async
     const first = join(h.dir, "first.txt");
     const second = join(h.dir, "second.txt");
     h.rt.pause();
-    const a = (await h.rt.enqueue("records-run", { file: first, ms: 100 })).jobId;
+    const a = (await h.rt.enqueue("records-run", { file: first, ms: 50 })).jobId; // under MAILBOX_STALL_MS: no take-back
     const b = (await h.rt.enqueue("records-run", { file: second, ms: 0 })).jobId;
     fault.armed = true;
     const done = Promise.all([a, b].map((id) => h.rt.events.waitFor("job:succeeded", (e) => e.jobId === id, 10_000)));
@@ -344,6 +344,48 @@ for (const [kind, type] of [
     }
   });
 }
+
+test("a thread whose job has run 100 ms is given no more jobs, so none has to be taken back", async () => {
+  const h = await startRuntime({ workerCount: 2 });
+  try {
+    await warmUp(h);
+    const long = (await h.rt.enqueue("long-with-progress", { ms: 2_000 })).jobId;
+    await h.rt.events.waitFor("job:progress", (e) => e.jobId === long, 5_000); // after 200 ms
+    h.rt.pause();
+    const short: string[] = [];
+    for (let i = 0; i < 20; i++) short.push((await h.rt.enqueue("echo", { i })).jobId);
+    const done = Promise.all(short.map((id) => h.rt.events.waitFor("job:succeeded", (e) => e.jobId === id, 10_000)));
+    h.rt.resume();
+    await done;
+    await h.rt.settle();
+    for (const id of short) {
+      const job = (await h.rt.getJob(id))!;
+      assert.equal(job.history.map((r) => r.state), ["Enqueued", "Processing", "Succeeded"], `job ${id} went straight to the free thread`);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+test("a long job right behind an unreported one of its type does not make the watchdog spin", async () => {
+  let timers = 0;
+  const clock: Clock = { ...systemClock, setTimeout: (fn, ms) => (timers++, systemClock.setTimeout(fn, ms)) };
+  const h = await startRuntime({ workerCount: 1, clock });
+  try {
+    await warmUp(h);
+    h.rt.pause();
+    await h.rt.enqueue("spins", { ms: 0 }); // its outcome waits in the worker's batch...
+    const long = (await h.rt.enqueue("spins", { ms: 600 })).jobId; // ...while this one runs
+    const done = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === long, 10_000);
+    timers = 0;
+    h.rt.resume();
+    await done;
+    // A watchdog re-armed for a stall deadline already past fired about once a millisecond.
+    assert.ok(timers < 100, `${timers} timers in 600 ms`);
+  } finally {
+    await h.close();
+  }
+});
 
 test("a job that hangs with others behind it in its mailbox lets them run at once, and is still stopped at its timeout", async () => {
   const h = await startRuntime({ workerCount: 2 });
