@@ -81,13 +81,10 @@ interface InFlight {
   early: JobOutcome | null;
   /** Its thread died before its claim was committed: requeued, with this reason, once it is. */
   lost: string | null;
-}
-
-interface HandedOff {
-  entry: InFlight;
-  /** Null: its thread was gone at hand-off. */
+  /** Its worker's slot; null: its thread was gone at hand-off. */
   slot: Slot | null;
 }
+
 
 /** Outcomes collected inside a claim's transaction (ClaimRequest.collectSuccesses). */
 interface Folding {
@@ -150,7 +147,7 @@ export class JobPool implements ClaimSource {
   #ewmaMs = Number.POSITIVE_INFINITY;
   #idleWaiters: (() => void)[] = [];
   /** Jobs handed to workers per claim whose commit has not answered yet. */
-  #handedOff = new Map<ClaimRequest, HandedOff[]>();
+  #handedOff = new Map<ClaimRequest, InFlight[]>();
   /** Successes collected per claim whose commit has not answered yet. */
   #collected = new Map<ClaimRequest, Folding["folded"]>();
   #folding: Folding | null = null;
@@ -310,13 +307,20 @@ export class JobPool implements ClaimSource {
     const bySlot = new Map<Slot, RunJob[]>();
     for (const job of jobs) {
       const slot = this.#slot(job.workerId)!;
-      const entry: InFlight = { seq: ++this.#seq, job, type: this.#o.types.get(job.type), dispatchedAt: now, committed: false, withdrawn: false, early: null, lost: null };
-      if (!slot.ready || !slot.worker) {
-        // The thread died since it asked: the job is requeued once the claim is committed.
-        entries.push({ entry, slot: null });
-        continue;
-      }
-      entries.push({ entry, slot });
+      const alive = slot.ready && !!slot.worker;
+      const entry: InFlight = {
+        seq: ++this.#seq,
+        job,
+        type: this.#o.types.get(job.type),
+        dispatchedAt: now,
+        committed: false,
+        withdrawn: false,
+        early: null,
+        lost: null,
+        slot: alive ? slot : null, // the thread died since it asked: requeued once the claim is committed
+      };
+      entries.push(entry);
+      if (!alive) continue;
       slot.inflight.push(entry);
       let list = bySlot.get(slot);
       if (!list) bySlot.set(slot, (list = []));
@@ -338,7 +342,7 @@ export class JobPool implements ClaimSource {
     const successes = new Map<string, FastSuccess>();
     if (!(this.#ewmaMs < FAST_JOB_MS) || jobs.length < COLLECT_MIN_JOBS) return successes;
     const ids = new Set(jobs.map((j) => j.id));
-    const waiting = new Set((this.#handedOff.get(request) ?? []).filter((h) => h.slot && ids.has(h.entry.job.id)).map((h) => h.entry));
+    const waiting = new Set((this.#handedOff.get(request) ?? []).filter((e) => e.slot && ids.has(e.job.id)));
     const folding: Folding = { waiting, successes, folded: [], progress: new Map() };
     this.#folding = folding;
     try {
@@ -373,16 +377,16 @@ export class JobPool implements ClaimSource {
     if (failed) {
       // Jobs that ran while a failed commit was claiming them ran once more than the ledger knows.
       this.#withdraw(entries);
-      this.#replayDeferred(new Set(entries.map((h) => h.entry.seq)));
+      this.#replayDeferred(new Set(entries.map((e) => e.seq)));
       return;
     }
     if (jobs.length < request.slots.length) this.#maybeWork = this.#backlog = false;
     else this.#backlog = true;
-    for (const { entry, slot } of entries) {
+    for (const entry of entries) {
       const job = entry.job;
       entry.committed = true;
       this.#events.emit("job:processing", { jobId: job.id, type: job.type, attempt: job.attempt, workerId: job.workerId, latencyMs: entry.dispatchedAt - job.createdAt });
-      if (!slot) this.#requeue(entry, "Requeued: its worker thread restarted before the job started");
+      if (!entry.slot) this.#requeue(entry, "Requeued: its worker thread restarted before the job started");
       else if (entry.early) this.#settle(entry, entry.early);
       else if (entry.lost) this.#requeue(entry, entry.lost);
       entry.early = null;
@@ -415,8 +419,9 @@ export class JobPool implements ClaimSource {
    * Their threads are told to drop them if not started and abort them if running; they stay in
    * their slots (a slot is busy while its thread is) until their outcome arrives, which is ignored.
    */
-  #withdraw(entries: HandedOff[]) {
-    for (const { entry, slot } of entries) {
+  #withdraw(entries: InFlight[]) {
+    for (const entry of entries) {
+      const slot = entry.slot;
       entry.early = null;
       if (!slot || !slot.inflight.includes(entry)) continue; // finished already: nothing to stop
       entry.withdrawn = true;
