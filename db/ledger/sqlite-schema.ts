@@ -80,6 +80,7 @@ export const recurringJobs = sqliteTable("recurring_jobs", {
   cron: text("cron").notNull(),
   timeZone: text("time_zone").notNull().default("UTC"),
   misfire: text("misfire").notNull().default("relaxed"), // relaxed | strict | ignorable
+  overlap: text("overlap").notNull().default("allow"), // allow | skip (a tick while the last run is unfinished)
   enabled: integer("enabled").notNull().default(1),
   queue: text("queue").notNull().default("default"),
   createdAt: integer("created_at").notNull(),

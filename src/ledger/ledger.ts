@@ -8,6 +8,12 @@ export const JOB_STATES = ["Enqueued", "Scheduled", "Processing", "Succeeded", "
 export type JobState = (typeof JOB_STATES)[number];
 
 export type MisfirePolicy = "relaxed" | "strict" | "ignorable";
+/**
+ * What a recurring job's tick does while its last run has not finished (Enqueued, Scheduled for a
+ * retry, or Processing): `allow` starts another run, as cron and Hangfire do; `skip` starts none
+ * (the tick is recorded as processed, and the next one is looked at as usual).
+ */
+export type OverlapPolicy = "allow" | "skip";
 
 export interface NewJob {
   type: string;
@@ -197,6 +203,7 @@ export interface RecurringJob {
   cron: string;
   timeZone: string;
   misfire: MisfirePolicy;
+  overlap: OverlapPolicy;
   enabled: boolean;
   queue: string;
   createdAt: number;
@@ -211,9 +218,11 @@ export interface RecurringJob {
 export type RecurringDefinition = Pick<RecurringJob, "id" | "name" | "type" | "args" | "cron" | "timeZone" | "misfire"> & {
   enabled?: boolean;
   queue?: string;
+  /** Default `allow`. */
+  overlap?: OverlapPolicy;
 };
 
-export type RecurringPatch = Partial<Pick<RecurringJob, "cron" | "timeZone" | "misfire" | "enabled" | "name" | "args">> & {
+export type RecurringPatch = Partial<Pick<RecurringJob, "cron" | "timeZone" | "misfire" | "overlap" | "enabled" | "name" | "args">> & {
   nextExecution?: number | null;
   error?: string | null;
 };

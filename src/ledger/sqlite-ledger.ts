@@ -587,13 +587,13 @@ export class SqliteLedger implements Ledger {
     // keepUserChanges: a restart must not undo a cron, zone or enabled flag changed through the API.
     this.#db
       .prepare(
-        `INSERT INTO recurring_jobs (id, name, type, args, cron, time_zone, misfire, enabled, queue, created_at, updated_at, next_execution)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO recurring_jobs (id, name, type, args, cron, time_zone, misfire, overlap, enabled, queue, created_at, updated_at, next_execution)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, args = excluded.args,
            queue = excluded.queue, updated_at = excluded.updated_at` +
           (keepUserChanges
             ? ""
-            : `, cron = excluded.cron, time_zone = excluded.time_zone, misfire = excluded.misfire,
+            : `, cron = excluded.cron, time_zone = excluded.time_zone, misfire = excluded.misfire, overlap = excluded.overlap,
            enabled = excluded.enabled, next_execution = excluded.next_execution`),
       )
       .run(
@@ -604,6 +604,7 @@ export class SqliteLedger implements Ledger {
         def.cron,
         def.timeZone,
         def.misfire,
+        def.overlap ?? "allow",
         def.enabled === false ? 0 : 1,
         def.queue ?? "default",
         at,
@@ -627,6 +628,7 @@ export class SqliteLedger implements Ledger {
       cron: patch.cron,
       time_zone: patch.timeZone,
       misfire: patch.misfire,
+      overlap: patch.overlap,
       enabled: patch.enabled === undefined ? undefined : patch.enabled ? 1 : 0,
       name: patch.name,
       args: patch.args === undefined ? undefined : JSON.stringify(patch.args),
@@ -896,6 +898,7 @@ function toRecurring(r: Row): RecurringJob {
     cron: r.cron as string,
     timeZone: r.time_zone as string,
     misfire: r.misfire as RecurringJob["misfire"],
+    overlap: r.overlap as RecurringJob["overlap"],
     enabled: r.enabled === 1,
     queue: r.queue as string,
     createdAt: r.created_at as number,

@@ -80,6 +80,7 @@ export function recurringRoutes(dash: DashboardContext): Hono {
       cron: field(c.req.query("cron"), r.cron),
       timeZone: field(c.req.query("timeZone"), r.timeZone),
       misfire: field(c.req.query("misfire"), r.misfire),
+      overlap: field(c.req.query("overlap"), r.overlap),
     };
     return editPage(c, r, draft, null);
   });
@@ -88,10 +89,20 @@ export function recurringRoutes(dash: DashboardContext): Hono {
     const r = await load(c.req.param("id"));
     if (!r) return notFound(c, c.req.param("id"));
     const body = await c.req.parseBody();
-    const draft: CronDraft = { cron: field(body.cron, r.cron), timeZone: field(body.timeZone, r.timeZone), misfire: field(body.misfire, r.misfire) };
+    const draft: CronDraft = {
+      cron: field(body.cron, r.cron),
+      timeZone: field(body.timeZone, r.timeZone),
+      misfire: field(body.misfire, r.misfire),
+      overlap: field(body.overlap, r.overlap),
+    };
     if (body.intent === "preview") return editPage(c, r, draft, null);
     try {
-      await rt.updateRecurring(r.id, { cron: draft.cron, timeZone: draft.timeZone, misfire: draft.misfire as RecurringJob["misfire"] });
+      await rt.updateRecurring(r.id, {
+        cron: draft.cron,
+        timeZone: draft.timeZone,
+        misfire: draft.misfire as RecurringJob["misfire"],
+        overlap: draft.overlap as RecurringJob["overlap"],
+      });
     } catch (err) {
       if (err instanceof ValidationError) return editPage(c, r, draft, err.message);
       throw err;
@@ -102,7 +113,7 @@ export function recurringRoutes(dash: DashboardContext): Hono {
   /** The preview alone, for the edit form's inputs (htmx). */
   app.get("/recurring/preview", (c) => {
     c.header("Cache-Control", "no-store");
-    const draft: CronDraft = { cron: field(c.req.query("cron"), ""), timeZone: field(c.req.query("timeZone"), "UTC") || "UTC", misfire: "relaxed" };
+    const draft: CronDraft = { cron: field(c.req.query("cron"), ""), timeZone: field(c.req.query("timeZone"), "UTC") || "UTC", misfire: "relaxed", overlap: "allow" };
     return c.html(<CronPreview draft={draft} now={dash.clock.now()} />);
   });
 

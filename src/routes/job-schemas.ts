@@ -168,6 +168,10 @@ export const MisfireSchema = z.enum(["relaxed", "strict", "ignorable"]).openapi(
     "What a late scheduler does with missed occurrences: relaxed = run once, strict = run each, ignorable = skip those older than a minute",
 });
 
+export const OverlapSchema = z.enum(["allow", "skip"]).openapi("OverlapPolicy", {
+  description: "What a tick does while the last run has not finished (waiting, running, or waiting for a retry): allow = start another, skip = start none",
+});
+
 export const RECURRING_EXAMPLE = {
   id: "daily-analytics",
   name: "Daily Analytics Generation",
@@ -176,6 +180,7 @@ export const RECURRING_EXAMPLE = {
   type: "daily-analytics",
   timeZone: "UTC",
   misfire: "relaxed",
+  overlap: "skip",
   enabled: true,
   nextExecution: "2026-03-30T02:00:00.000Z",
   nextExecutionLocal: "2026-03-30T02:00:00+00:00",
@@ -196,6 +201,7 @@ export const RecurringJobSchema = z
     type: z.string(),
     timeZone: z.string(),
     misfire: MisfireSchema,
+    overlap: OverlapSchema,
     enabled: z.boolean(),
     nextExecution: Instant,
     nextExecutionLocal: z.string().nullable().openapi({ description: "nextExecution in the job's time zone, with its offset" }),
@@ -226,6 +232,7 @@ export function toRecurringJob(r: RecurringJob) {
     type: r.type,
     timeZone: r.timeZone,
     misfire: r.misfire,
+    overlap: r.overlap,
     enabled: r.enabled,
     nextExecution: iso(r.nextExecution),
     nextExecutionLocal: r.nextExecution == null ? null : formatInZone(r.nextExecution, r.timeZone),

@@ -29,11 +29,15 @@ const PatchBody = z
       misfire: z
         .enum(["relaxed", "strict", "ignorable"], { error: (i) => `misfire must be relaxed, strict or ignorable; got ${JSON.stringify(i.input)}` })
         .optional(),
+      overlap: z
+        .enum(["allow", "skip"], { error: (i) => `overlap must be allow or skip; got ${JSON.stringify(i.input)}` })
+        .optional()
+        .openapi({ description: "skip: a tick starts no run while the last one has not finished (waiting, running, or waiting for a retry)" }),
       enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
     },
-    { error: (i) => (i.code === "unrecognized_keys" ? `${i.keys?.[0]} is not a field of a recurring job; expected cron, timeZone, misfire or enabled` : "the body must be a JSON object") },
+    { error: (i) => (i.code === "unrecognized_keys" ? `${i.keys?.[0]} is not a field of a recurring job; expected cron, timeZone, misfire, overlap or enabled` : "the body must be a JSON object") },
   )
-  .refine((b) => Object.keys(b).length > 0, { error: "the body must change at least one of cron, timeZone, misfire or enabled" })
+  .refine((b) => Object.keys(b).length > 0, { error: "the body must change at least one of cron, timeZone, misfire, overlap or enabled" })
   .openapi("RecurringJobPatch", { example: { cron: "30 1 * * *", timeZone: "Europe/Berlin", misfire: "relaxed" } });
 
 // zod puts an unknown key's name in `keys`, not `path`: surface it as the field.
@@ -112,7 +116,7 @@ export function recurringJobRoutes(deps: AppDeps) {
       method: "patch",
       path: `${base}/{id}`,
       tags: ["Recurring jobs"],
-      summary: "Change cron, time zone, misfire policy or enabled; the next run is recomputed from now",
+      summary: "Change cron, time zone, misfire policy, overlap policy or enabled; the next run is recomputed from now",
       security: adminSecurity,
       request: {
         params: IdParam,
@@ -121,7 +125,7 @@ export function recurringJobRoutes(deps: AppDeps) {
       responses: {
         200: one("The recurring job as changed"),
         400: {
-          description: "An invalid cron, an unknown time zone, a misfire policy that doesn't exist, an unknown field or malformed JSON",
+          description: "An invalid cron, an unknown time zone, a misfire or overlap policy that doesn't exist, an unknown field or malformed JSON",
           content: {
             "application/json": {
               schema: commonErrors[400].content["application/json"].schema,

@@ -64,6 +64,11 @@ export function RecurringRow(props: { r: RecurringJob; v: View }) {
             Error
           </div>
         ) : null}
+        {r.overlap === "skip" ? (
+          <div class="muted" title="A tick starts no run while the last one has not finished" data-testid={`no-overlap-${r.id}`}>
+            skips while running
+          </div>
+        ) : null}
       </td>
       <td class="rec-last" data-label="Last run">
         {r.lastExecution !== null ? (
@@ -132,6 +137,7 @@ export interface CronDraft {
   cron: string;
   timeZone: string;
   misfire: string;
+  overlap: string;
 }
 
 /** The plain-language schedule and the next runs of a draft, or why it is not valid. */
@@ -194,6 +200,23 @@ const MISFIRE: { value: string; label: string }[] = [
   { value: "strict", label: "strict — run every missed occurrence" },
   { value: "ignorable", label: "ignorable — skip occurrences missed by more than a minute" },
 ];
+
+const OVERLAP: { value: string; label: string }[] = [
+  { value: "allow", label: "allow — start another run" },
+  { value: "skip", label: "skip — start none until the last run has finished (or its retries ended)" },
+];
+
+function Choice(props: { name: string; options: { value: string; label: string }[]; value: string }) {
+  return (
+    <select name={props.name}>
+      {props.options.map((o) => (
+        <option value={o.value} selected={o.value === props.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 export function RecurringEditPage(props: { r: RecurringJob; draft: CronDraft; error: string | null; v: View }) {
   const { r, draft, v } = props;
@@ -260,13 +283,11 @@ export function RecurringEditPage(props: { r: RecurringJob; draft: CronDraft; er
           </label>
           <label>
             After downtime
-            <select name="misfire">
-              {MISFIRE.map((m) => (
-                <option value={m.value} selected={m.value === draft.misfire}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
+            <Choice name="misfire" options={MISFIRE} value={draft.misfire} />
+          </label>
+          <label>
+            While the last run is unfinished
+            <Choice name="overlap" options={OVERLAP} value={draft.overlap} />
           </label>
           <div class="form-actions">
             <button type="submit" class="btn btn-primary" data-testid="save">

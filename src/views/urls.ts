@@ -40,7 +40,7 @@ export const urls = {
   retries: (p: { before?: string } = {}) => `${BASE}/retries` + query({ before: p.before }),
   recurring: () => `${BASE}/recurring`,
   recurringAction: (id: string, action: "trigger" | "enable" | "disable") => `${BASE}/recurring/${action}/${encodeURIComponent(id)}`,
-  recurringEdit: (id: string, preview?: { cron: string; timeZone: string; misfire: string }) =>
+  recurringEdit: (id: string, preview?: { cron: string; timeZone: string; misfire: string; overlap?: string }) =>
     `${BASE}/recurring/edit/${encodeURIComponent(id)}` + (preview ? query(preview) : ""),
   cronPreview: () => `${BASE}/recurring/preview`,
   servers: () => `${BASE}/servers`,

@@ -894,6 +894,7 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
         cron: "0 2 * * *",
         timeZone: "UTC",
         misfire: "relaxed",
+        overlap: "allow",
         enabled: true,
         queue: "reports",
         createdAt: now,
@@ -912,10 +913,14 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     assert.is(await ledger.getRecurring("nope"), null);
   });
 
-  test("upsertRecurring with keepUserChanges keeps an edited cron, zone and enabled flag", async ({ ledger, clock }) => {
+  test("upsertRecurring with keepUserChanges keeps an edited cron, zone, overlap and enabled flag", async ({ ledger, clock }) => {
     const now = clock.now();
     await ledger.upsertRecurring(recurringDef(), now, now + 60 * SEC, true);
-    const edited = await ledger.updateRecurring("daily-analytics", { cron: "0 5 * * *", timeZone: "Europe/Berlin", enabled: false, nextExecution: null }, now + SEC);
+    const edited = await ledger.updateRecurring(
+      "daily-analytics",
+      { cron: "0 5 * * *", timeZone: "Europe/Berlin", overlap: "skip", enabled: false, nextExecution: null },
+      now + SEC,
+    );
     assert.is(edited!.cron, "0 5 * * *");
     assert.is(edited!.updatedAt, now + SEC);
     // The application restarts with the code's definition (a new name, the old cron).
@@ -923,6 +928,7 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     let rec = (await ledger.getRecurring("daily-analytics"))!;
     assert.is(rec.cron, "0 5 * * *", "the user's cron survives a restart");
     assert.is(rec.timeZone, "Europe/Berlin");
+    assert.is(rec.overlap, "skip");
     assert.is(rec.enabled, false);
     assert.is(rec.nextExecution, null);
     assert.is(rec.name, "Daily Analytics", "the code's name is taken");
@@ -932,6 +938,7 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     rec = (await ledger.getRecurring("daily-analytics"))!;
     assert.is(rec.cron, "0 2 * * *");
     assert.is(rec.timeZone, "UTC");
+    assert.is(rec.overlap, "allow");
     assert.is(rec.enabled, true);
     assert.is(rec.nextExecution, now + 99 * SEC);
   });

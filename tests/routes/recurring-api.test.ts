@@ -88,6 +88,16 @@ test("changing cron and time zone is validated, persisted, and recomputes the ne
   assert.is(stored.cron, "30 1 * * *");
 });
 
+test("overlap is allow by default and PATCH sets it to skip, read back from the ledger", async ({ t }) => {
+  assert.is((await get(t, "popular-products")).overlap, "allow");
+  const res = await patch(t, "popular-products", { overlap: "skip" });
+  assert.is(res.status, 200);
+  assert.is((await json(res)).overlap, "skip");
+  assert.is((await fromList(t, "popular-products")).overlap, "skip");
+  assert.is((await t.h.rt.getRecurring("popular-products")).overlap, "skip");
+  assert.is((await patch(t, "popular-products", { overlap: "allow" })).status, 200);
+});
+
 test("PATCH can pause through enabled:false and a 6-field cron is accepted", async ({ t }) => {
   const res = await patch(t, "cache-warmup", { cron: "30 0 */6 * * *", enabled: false });
   assert.is(res.status, 200);
@@ -102,9 +112,10 @@ for (const [label, body, field, pattern] of [
   ["a cron with an out-of-range hour", { cron: "0 25 * * *" }, "cron", /hour 25 is out of range/],
   ["an unknown time zone", { timeZone: "Mars/Olympus" }, "timeZone", /Mars\/Olympus/],
   ["an unknown misfire policy", { misfire: "sometimes" }, "misfire", /misfire must be relaxed, strict or ignorable/],
+  ["an unknown overlap policy", { overlap: "queue" }, "overlap", /overlap must be allow or skip; got "queue"/],
   ["a field that doesn't exist", { schedule: "daily" }, "schedule", /schedule is not a field of a recurring job/],
   ["a cron that isn't a string", { cron: 5 }, "cron", /cron must be a string/],
-  ["an empty object", {}, "body", /at least one of cron, timeZone, misfire or enabled/],
+  ["an empty object", {}, "body", /at least one of cron, timeZone, misfire, overlap or enabled/],
   ["malformed JSON", "{cron: ", "body", /not valid JSON/],
 ] as const) {
   test(`PATCH with ${label} is a 400 naming ${field}, and nothing changes`, async ({ t }) => {

@@ -49,6 +49,7 @@ test("each recurring job carries its zone, state, next run (from its cron) and l
         cron: def.cron,
         timeZone: "UTC",
         misfire: "relaxed",
+        overlap: "allow",
         enabled: true,
         nextExecution: expectedNext,
         nextExecutionLocal: expectedNext.replace(/\.000Z$/, "+00:00"),

@@ -290,12 +290,16 @@ test("editing a schedule: a bad cron shows the form again with the reason; a goo
   assert.is(preview.status, 200);
   assert.ok((await preview.text()).includes("Asia/Tokyo"));
   assert.is((await ctx.d.h.rt.getRecurring("berlin-report")).cron, "30 6 * * 1-5", "preview saves nothing");
-  const ok = await ctx.d.post("/hangfire/recurring/edit/berlin-report", { cron: "0 7 * * *", timeZone: "Asia/Tokyo", misfire: "strict" });
+  const ok = await ctx.d.post("/hangfire/recurring/edit/berlin-report", { cron: "0 7 * * *", timeZone: "Asia/Tokyo", misfire: "strict", overlap: "skip" });
   assert.is(ok.status, 303);
   assert.is(ok.headers.get("location"), "/hangfire/recurring?done=save&rec=berlin-report");
   const r = await ctx.d.h.rt.getRecurring("berlin-report");
-  assert.equal([r.cron, r.timeZone, r.misfire], ["0 7 * * *", "Asia/Tokyo", "strict"]);
-  await ctx.d.h.rt.updateRecurring("berlin-report", { cron: "30 6 * * 1-5", timeZone: "Europe/Berlin", misfire: "relaxed" });
+  assert.equal([r.cron, r.timeZone, r.misfire, r.overlap], ["0 7 * * *", "Asia/Tokyo", "strict", "skip"]);
+  assert.ok((await html(ctx.d.get("/hangfire/recurring"))).includes('data-testid="no-overlap-berlin-report"'), "the list says it skips while running");
+  assert.ok((await html(ctx.d.get("/hangfire/recurring/edit/berlin-report"))).includes('<option value="skip" selected'), "the form shows it");
+  const bad2 = await ctx.d.post("/hangfire/recurring/edit/berlin-report", { cron: "0 7 * * *", timeZone: "Asia/Tokyo", misfire: "strict", overlap: "sometimes" });
+  assert.is(bad2.status, 422, "an overlap policy that doesn't exist is refused");
+  await ctx.d.h.rt.updateRecurring("berlin-report", { cron: "30 6 * * 1-5", timeZone: "Europe/Berlin", misfire: "relaxed", overlap: "allow" });
 });
 
 test("the cron preview says the schedule in words and lists the next runs in the zone and in UTC", async (ctx) => {

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import process from "node:process";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { JobDetails, JobQuery, JobState, JobSummary, Ledger, MisfirePolicy, RecurringDefinition, RecurringJob } from "../../ledger/ledger.ts";
+import type { JobDetails, JobQuery, JobState, JobSummary, Ledger, MisfirePolicy, OverlapPolicy, RecurringDefinition, RecurringJob } from "../../ledger/ledger.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import { compileCron, nextAfter } from "./cron.ts";
 import { RuntimeEvents } from "./events.ts";
@@ -390,7 +390,7 @@ export class Runtime {
     return out;
   }
 
-  async updateRecurring(id: string, patch: { cron?: string; timeZone?: string; misfire?: MisfirePolicy }): Promise<RecurringJob> {
+  async updateRecurring(id: string, patch: { cron?: string; timeZone?: string; misfire?: MisfirePolicy; overlap?: OverlapPolicy }): Promise<RecurringJob> {
     const rec = await this.getRecurring(id);
     const cronText = patch.cron ?? rec.cron;
     const zone = patch.timeZone ?? rec.timeZone;
@@ -398,10 +398,13 @@ export class Runtime {
     if (patch.misfire && !["relaxed", "strict", "ignorable"].includes(patch.misfire)) {
       throw new ValidationError("misfire", `misfire must be relaxed, strict or ignorable; got "${patch.misfire}"`);
     }
+    if (patch.overlap && !["allow", "skip"].includes(patch.overlap)) {
+      throw new ValidationError("overlap", `overlap must be allow or skip; got "${patch.overlap}"`);
+    }
     const now = this.#clock.now();
     const out = (await this.ledger.updateRecurring(
       id,
-      { cron: cronText, timeZone: zone, misfire: patch.misfire, nextExecution: rec.enabled ? nextAfter(cron, now) : null, error: null },
+      { cron: cronText, timeZone: zone, misfire: patch.misfire, overlap: patch.overlap, nextExecution: rec.enabled ? nextAfter(cron, now) : null, error: null },
       now,
     ))!;
     await this.#scheduler.refreshRecurring();

@@ -41,4 +41,25 @@ test("a job may take progress and log off its context, or spread it, and call th
   }
 });
 
+test("a recurring job that skips while running starts no second run while its first still runs, and runs again once it has finished", async () => {
+  const h = await startRuntime({
+    recurring: [{ id: "every-second", name: "Every second", type: "sleeps", args: { ms: 1_500 }, cron: "* * * * * *", timeZone: "UTC", misfire: "relaxed", overlap: "skip" }],
+  });
+  try {
+    // The first tick may fire before these listeners exist: start from the first skip.
+    const skip = await h.rt.events.waitFor("recurring:skipped", (e) => e.recurringId === "every-second", 5_000);
+    const first = skip.lastJobId;
+    const fired: string[] = [];
+    h.rt.events.on("recurring:fired", (e) => fired.push(...e.jobIds));
+    assert.is((await h.rt.getJob(first))!.state, "Processing");
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === first, 5_000);
+    const next = (await h.rt.events.waitFor("recurring:fired", (e) => e.recurringId === "every-second", 5_000)).jobIds[0];
+    assert.is.not(next, first);
+    assert.is(fired[0], next, "nothing started while the first one ran");
+    assert.ok(h.logs.lines().some((l) => l.includes(`Recurring job every-second: a tick skipped, its last run (job ${first}) is still Processing`)));
+  } finally {
+    await h.close();
+  }
+});
+
 test.run();

@@ -304,6 +304,34 @@ test("a recurring job keeps firing tick after tick", async (ctx) => {
   assert.ok(ctx.fired.every((f) => f.latenessMs === 0), "each fires at its instant");
 });
 
+test("with overlap skip a tick starts nothing while the last run waits, runs or waits for a retry, and the first tick after it finished runs", async (ctx) => {
+  await addRecurring(ctx, { id: "popular-products", type: "popular-products", cron: "15 * * * *", overlap: "skip" });
+  const skipped: RuntimeEventMap["recurring:skipped"][] = [];
+  ctx.events.on("recurring:skipped", (e) => skipped.push(e));
+  await leader(ctx);
+  await ctx.clock.advanceTo("2026-01-01T00:15:00Z");
+  const [first] = await ticks(ctx.ledger, "popular-products");
+  await ctx.clock.advanceTo("2026-01-01T01:15:00Z"); // still Enqueued
+  const claim = { serverId: "s1", slots: ["w1"], leaseUntil: ctx.clock.now() + 3_600_000 };
+  assert.is((await ctx.ledger.write({ now: ctx.clock.now(), claim })).claimed[0].id, first.id);
+  await ctx.clock.advanceTo("2026-01-01T02:15:00Z"); // Processing
+  const retry = { jobId: first.id, from: ["Processing" as const], fence: { serverId: "s1", attempt: 1 }, to: "Scheduled" as const, reason: "Retry attempt 1 of 10", at: ctx.clock.now(), enqueueAt: at("2026-01-01T05:00:00Z") };
+  assert.equal((await ctx.ledger.write({ now: ctx.clock.now(), transitions: [retry] })).applied, [true]);
+  await ctx.clock.advanceTo("2026-01-01T03:15:00Z"); // Scheduled for its retry
+  assert.equal(await instants(ctx.ledger, "popular-products"), ["2026-01-01T00:15:00.000Z"]);
+  assert.equal(
+    skipped.map((e) => [e.lastJobId, e.instants.map(iso)]),
+    [1, 2, 3].map((h) => [first.id, [`2026-01-01T0${h}:15:00.000Z`]]),
+  );
+  assert.ok(ctx.logs.records.some((r) => r.message === `Recurring job popular-products: a tick skipped, its last run (job ${first.id}) is still Scheduled`));
+  const rec = (await ctx.ledger.getRecurring("popular-products"))!;
+  assert.is(iso(rec.lastExecution), "2026-01-01T03:15:00.000Z", "a skipped tick counts as processed");
+  assert.is(iso(rec.nextExecution), "2026-01-01T04:15:00.000Z");
+  await ctx.ledger.write({ now: ctx.clock.now(), transitions: [{ jobId: first.id, from: ["Scheduled"], to: "Deleted", reason: "Deleted by a test", at: ctx.clock.now() }] });
+  await ctx.clock.advanceTo("2026-01-01T04:15:00Z");
+  assert.equal(await instants(ctx.ledger, "popular-products"), ["2026-01-01T00:15:00.000Z", "2026-01-01T04:15:00.000Z"]);
+});
+
 async function downtime(ctx: Ctx, misfire: RecurringDefinition["misfire"]): Promise<Scheduler> {
   await addRecurring(ctx, { misfire });
   const first = await leader(ctx);

@@ -1,0 +1,1 @@
+ALTER TABLE `recurring_jobs` ADD `overlap` text DEFAULT 'allow' NOT NULL;
