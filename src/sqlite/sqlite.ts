@@ -160,11 +160,29 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const open = await loadOpener();
   const db = open(path, options);
-  db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
   if (!options.readonly) {
-    db.exec("PRAGMA journal_mode = WAL");
+    await whileLocked(() => db.exec("PRAGMA journal_mode = WAL"), busyTimeoutMs);
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
   }
   return db;
+}
+
+/**
+ * Switching a file to WAL takes an exclusive lock, and while another connection holds a write
+ * lock SQLite answers "database is locked" at once instead of waiting out the busy timeout: two
+ * processes opening one new ledger at the same moment met it. Tried again until the timeout.
+ */
+async function whileLocked(fn: () => void, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!/database is locked/i.test((err as Error).message ?? "") || performance.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 }
