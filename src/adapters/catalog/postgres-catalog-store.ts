@@ -92,14 +92,18 @@ export class PostgresCatalogStore implements CatalogStore {
     this.#now = options.now;
   }
 
-  /** Reads are idempotent: one that lost its connection mid-flight is simply run again. */
+  /**
+   * Reads are idempotent: one that lost its connection mid-flight is simply run again. After a
+   * short pause: tried at once, the driver may still see the dying connection as open (its close
+   * not yet handled) and every attempt fails on it.
+   */
   async #read<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
-        if (attempt < this.#readAttempts && isConnectionLost(err)) continue;
-        throw fromPostgres(err);
+        if (!(attempt < this.#readAttempts && isConnectionLost(err))) throw fromPostgres(err);
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
       }
     }
   }

@@ -31,8 +31,11 @@ test("calls fail as DependencyUnavailableError while the server is down and succ
 
   await server.stop();
   const started = performance.now();
-  for (const call of [store.ping(), store.listCategories(), store.createProduct(item(cat.id, "DURING-1"))]) {
-    const err = await rejection(call);
+  // Each call's rejection is taken at once: one that fails while an earlier one is awaited would
+  // otherwise be an unhandled rejection, which ends the test process.
+  const calls = [store.ping(), store.listCategories(), store.createProduct(item(cat.id, "DURING-1"))].map(rejection);
+  for (const call of calls) {
+    const err = await call;
     assert.instance(err, DependencyUnavailableError);
     assert.is((err as DependencyUnavailableError).dependency, "catalog");
     assert.ok(err.cause, "the driver's error is kept as cause");
