@@ -27,11 +27,14 @@ import {
   CANCELLED_UNSTARTED,
   type FromJobWorker,
   GATE_GEN,
+  GATE_LENGTH,
   GATE_OFFSET,
   GATE_STARTING,
   type JobOutcome,
   type JobWorkerData,
   REVOKED_UNSTARTED,
+  RING_LENGTH,
+  RING_OFFSET,
   type RunJob,
   SLOT_BYTES,
   SLOT_SEQ,
@@ -105,6 +108,8 @@ interface Slot {
   shared: Float64Array;
   /** The Int32 gate after the slot (GATE_*): takes back waiting jobs without a message. */
   gate: Int32Array;
+  /** The thread's last plain successes, [seq, durationMs] (RING_*). */
+  ring: Float64Array;
   /** Seq of the run whose mailbox was taken back: no more jobs go there until it ends. */
   stalled: number | null;
   timer: TimerHandle | null;
@@ -182,7 +187,8 @@ export class JobPool implements ClaimSource {
         ready: false,
         inflight: [],
         shared: new Float64Array(shared, 0, GATE_OFFSET / 8),
-        gate: new Int32Array(shared, GATE_OFFSET, 2),
+        gate: new Int32Array(shared, GATE_OFFSET, GATE_LENGTH),
+        ring: new Float64Array(shared, RING_OFFSET, RING_LENGTH * 2),
         stalled: null,
         timer: null,
         timerAt: Infinity,
@@ -589,7 +595,11 @@ export class JobPool implements ClaimSource {
     this.#disarmWatchdog(slot);
     const running = this.#running(slot);
     const held = slot.inflight.splice(0);
-    for (const entry of held) {
+    // What it ran to the end without reporting it: held before the job it last took up.
+    const starting = Atomics.load(slot.gate, GATE_STARTING);
+    const ranUpTo = held.findIndex((f) => (f.seq | 0) === starting);
+    const succeeded = this.#unreportedSuccesses(slot);
+    for (const [i, entry] of held.entries()) {
       if (entry.withdrawn) {
         this.#withdrawn.delete(entry.seq);
         continue;
@@ -599,7 +609,12 @@ export class JobPool implements ClaimSource {
         entry.lost = "Requeued: its worker thread died before its claim was committed";
         continue;
       }
-      if (expected) {
+      const durationMs = succeeded.get(entry.seq);
+      if (durationMs !== undefined) {
+        // It succeeded (and returned nothing); only its report was lost with the thread, which
+        // may even have been stopped for this job's timeout just after it returned.
+        this.#succeed(entry, { seq: entry.seq, jobId: entry.job.id, ok: true, result: null, durationMs });
+      } else if (expected) {
         this.#requeue(entry, "Requeued: the server is shutting down");
       } else if (entry === running && slot.killed && slot.killed.seq !== entry.seq) {
         // We terminated the thread for another job's timeout just after this one started.
@@ -617,12 +632,24 @@ export class JobPool implements ClaimSource {
                 info.error?.stack,
               );
         this.#fail(entry, error, this.#clock.now() - slot.shared[SLOT_STARTED_AT]);
+      } else if (i < ranUpTo) {
+        // It ran to the end, but how is not known: run it again (at least once).
+        this.#requeue(entry, "Requeued: it ran, but its outcome was lost with its worker thread");
       } else {
-        // Not started, or finished without its outcome reaching us: run it again (at least once).
         this.#requeue(entry, "Requeued: its worker thread died before the job started");
       }
     }
     this.#afterSettle();
+  }
+
+  /**
+   * The plain successes a dead thread's ring holds (by seq), reported or not: only those still
+   * held are looked up. Read after the thread is gone, so nothing writes meanwhile.
+   */
+  #unreportedSuccesses(slot: Slot): Map<number, number> {
+    const out = new Map<number, number>();
+    for (let at = 0; at < RING_LENGTH * 2; at += 2) if (slot.ring[at] > 0) out.set(slot.ring[at], slot.ring[at + 1]);
+    return out;
   }
 
   // ------------------------------------------------------------------ timeouts

@@ -13,12 +13,16 @@ import type { JobContext, JobDefinition, JobModule } from "./job-definition.ts";
 import {
   CANCELLED_UNSTARTED,
   type FromJobWorker,
+  GATE_DONE,
   GATE_GEN,
+  GATE_LENGTH,
   GATE_OFFSET,
   GATE_STARTING,
   type JobOutcome,
   type JobWorkerData,
   REVOKED_UNSTARTED,
+  RING_LENGTH,
+  RING_OFFSET,
   type RunJob,
   SLOT_SEQ,
   SLOT_STARTED_AT,
@@ -28,7 +32,8 @@ import {
 const data = workerData as JobWorkerData;
 const port = parentPort!;
 const slot = new Float64Array(data.slot, 0, GATE_OFFSET / 8);
-const gate = new Int32Array(data.slot, GATE_OFFSET, 2);
+const gate = new Int32Array(data.slot, GATE_OFFSET, GATE_LENGTH);
+const ring = new Float64Array(data.slot, RING_OFFSET, RING_LENGTH * 2);
 const now = () => performance.timeOrigin + performance.now();
 const outbox = data.outbox;
 const signal = new Int32Array(data.signal);
@@ -146,7 +151,16 @@ class RunningJob implements JobContext {
 
   static succeeded(job: RunningJob, result: unknown): JobOutcome {
     running.delete(job.#seq);
-    return { seq: job.#seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs: now() - job.#started };
+    const durationMs = now() - job.#started;
+    if (result === undefined || result === null) {
+      // Known at once to the main thread, even if this thread never sends its batch (GATE_DONE).
+      const done = Atomics.load(gate, GATE_DONE);
+      const at = (done & (RING_LENGTH - 1)) * 2; // a power of two: right even once the count wraps
+      ring[at] = job.#seq;
+      ring[at + 1] = durationMs;
+      Atomics.store(gate, GATE_DONE, done + 1);
+    }
+    return { seq: job.#seq, jobId: job.jobId, ok: true, result: result === undefined ? null : result, durationMs };
   }
 
   static failed(job: RunningJob, err: unknown): JobOutcome {

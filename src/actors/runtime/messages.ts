@@ -57,7 +57,18 @@ export const SLOT_LENGTH = 2;
 export const GATE_OFFSET = SLOT_LENGTH * 8;
 export const GATE_STARTING = 0; // seq | 0 of the job last taken from the mailbox
 export const GATE_GEN = 1;
-export const SLOT_BYTES = GATE_OFFSET + 2 * 4;
+export const GATE_DONE = 2; // how many plain successes the thread has written to the ring
+export const GATE_LENGTH = 4; // (one spare: the ring after it stays 8-byte aligned)
+/**
+ * After the gate, a ring of the thread's last RING_LENGTH plain successes (a job that returned
+ * nothing), [seq, durationMs] each, written as the job ends. Outcomes travel in batches; when a
+ * thread dies before it sends its batch (a job right behind hangs and is terminated), the ring
+ * still says which of them succeeded, so they are recorded instead of run again. RING_LENGTH
+ * covers the largest batch a worker holds back (MAX_BATCH).
+ */
+export const RING_OFFSET = GATE_OFFSET + GATE_LENGTH * 4;
+export const RING_LENGTH = 128; // a power of two
+export const SLOT_BYTES = RING_OFFSET + RING_LENGTH * 2 * 8;
 
 export interface JobWorkerData {
   kind: "job-worker";

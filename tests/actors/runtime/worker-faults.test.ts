@@ -412,6 +412,33 @@ test("a job that hangs with others behind it in its mailbox lets them run at onc
   }
 });
 
+test("jobs that returned nothing right before one of their type hung in the same mailbox are recorded Succeeded, not run again", async () => {
+  const h = await startRuntime({ workerCount: 1 });
+  try {
+    await warmUp(h);
+    h.rt.pause();
+    const files = [0, 1, 2].map((i) => join(h.dir, `quiet-${i}.txt`));
+    const quiet: string[] = [];
+    for (const file of files) quiet.push((await h.rt.enqueue("quiet-run", { file })).jobId);
+    // Same type, right behind them: the worker has not sent their outcomes when it hangs.
+    const hung = (await h.rt.enqueue("quiet-run", { file: join(h.dir, "hung.txt"), hang: true })).jobId;
+    const done = h.rt.events.waitFor("job:succeeded", (e) => e.jobId === hung, 10_000);
+    h.rt.resume();
+    await done;
+    await h.rt.settle();
+    for (const [i, id] of quiet.entries()) {
+      assert.equal(lines(files[i]), ["run attempt=1"], `job ${id} ran once`);
+      const job = (await h.rt.getJob(id))!;
+      assert.equal(job.history.map((r) => r.state), ["Enqueued", "Processing", "Succeeded"]);
+      assert.ok(job.durationMs !== null && job.durationMs >= 0);
+    }
+    assert.equal(lines(join(h.dir, "hung.txt")), ["run attempt=1", "run attempt=2"]);
+    assert.is((await h.rt.getJob(hung))!.history.find((r) => r.state === "Failed")?.reason, "An exception occurred during performance of the job: JobTimeoutError");
+  } finally {
+    await h.close();
+  }
+});
+
 test("a lone job withdrawn with its failed enqueue reports nothing into the job that gets its id next, even after it returned", async () => {
   const { fault, wrapLedger } = failingClaims();
   const h = await startRuntime({ workerCount: 1, wrapLedger });
