@@ -181,7 +181,10 @@ async function whileLocked(fn: () => void, timeoutMs: number): Promise<void> {
     try {
       return fn();
     } catch (err) {
-      if (!/database is locked/i.test((err as Error).message ?? "") || performance.now() >= deadline) throw err;
+      const e = err as { message?: string; code?: string; errcode?: number };
+      // better-sqlite3 says SQLITE_BUSY, node:sqlite errcode 5; both say "database is locked".
+      const busy = e.code === "SQLITE_BUSY" || e.errcode === 5 || /database is locked/i.test(e.message ?? "");
+      if (!busy || performance.now() >= deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }

@@ -604,12 +604,13 @@ export class JobPool implements ClaimSource {
         this.#withdrawn.delete(entry.seq);
         continue;
       }
+      const durationMs = succeeded.get(entry.seq);
       if (!entry.committed) {
-        // Its claim is still being committed: requeue it once it is (withdrawn if it fails).
-        entry.lost = "Requeued: its worker thread died before its claim was committed";
+        // Its claim is still being committed: settled once it is (withdrawn if it fails).
+        if (durationMs !== undefined) entry.early = { seq: entry.seq, jobId: entry.job.id, ok: true, result: null, durationMs };
+        else entry.lost = "Requeued: its worker thread died before its claim was committed";
         continue;
       }
-      const durationMs = succeeded.get(entry.seq);
       if (durationMs !== undefined) {
         // It succeeded (and returned nothing); only its report was lost with the thread, which
         // may even have been stopped for this job's timeout just after it returned.
