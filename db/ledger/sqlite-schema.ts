@@ -44,6 +44,8 @@ export const jobs = sqliteTable(
     index("jobs_scheduled_at").on(t.enqueueAt).where(sql`state = 'Scheduled'`),
     index("jobs_expires_at").on(t.expiresAt).where(sql`expires_at IS NOT NULL`),
     index("jobs_recurring").on(t.recurringId, t.id).where(sql`recurring_id IS NOT NULL`),
+    // A recurring job's unfinished runs (overlap: skip) in three seeks, whatever its history.
+    index("jobs_recurring_state").on(t.recurringId, t.state).where(sql`recurring_id IS NOT NULL`),
   ],
 );
 

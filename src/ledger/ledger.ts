@@ -235,6 +235,19 @@ export interface RecurringFire {
   jobs: NewJob[];
   lastExecution: number;
   nextExecution: number | null;
+  /**
+   * overlap "skip": create none of `jobs` while a job of this recurring job (a tick's or a trigger's)
+   * is Enqueued, Scheduled or Processing; the schedule still moves. Decided in the same transaction.
+   */
+  skipIfUnfinished?: boolean;
+}
+
+/** What fireRecurring did: the jobs (a repeated tick's existing one included), or why none. */
+export interface RecurringFired {
+  jobIds: string[];
+  created: number;
+  /** The run still unfinished that made it create nothing (skipIfUnfinished). */
+  unfinished?: { jobId: string; state: JobState };
 }
 
 export interface ServerInfo {
@@ -286,7 +299,7 @@ export interface Ledger {
   updateRecurring(id: string, patch: RecurringPatch, now: number): Promise<RecurringJob | null>;
   removeRecurring(id: string): Promise<boolean>;
   /** Returns ids per job (created or existing), or null when expectNext no longer matched. */
-  fireRecurring(fire: RecurringFire, now: number): Promise<{ jobIds: string[]; created: number } | null>;
+  fireRecurring(fire: RecurringFire, now: number): Promise<RecurringFired | null>;
 
   registerServer(server: ServerInfo): Promise<void>;
   heartbeat(serverId: string, now: number, actors: unknown[]): Promise<boolean>;

@@ -20,6 +20,7 @@ import type {
   NewJob,
   RecurringDefinition,
   RecurringFire,
+  RecurringFired,
   RecurringJob,
   RecurringPatch,
   ServerInfo,
@@ -645,19 +646,26 @@ export class SqliteLedger implements Ledger {
     return Promise.resolve(this.#db.prepare("DELETE FROM recurring_jobs WHERE id = ?").run(id).changes > 0);
   }
 
-  fireRecurring(fire: RecurringFire, now: number): Promise<{ jobIds: string[]; created: number } | null> {
+  fireRecurring(fire: RecurringFire, now: number): Promise<RecurringFired | null> {
     return Promise.resolve(
-      this.#tx((tx) => {
+      this.#tx((tx): RecurringFired | null => {
         const row = this.#db.prepare("SELECT next_execution FROM recurring_jobs WHERE id = ?").get<{ next_execution: number | null }>(fire.id);
         if (!row || row.next_execution !== fire.expectNext) return null;
-        const made = fire.jobs.map((j) => this.#insertJob(tx, j, now, null));
+        const busy = fire.skipIfUnfinished
+          ? this.#db
+              .prepare("SELECT id, state FROM jobs WHERE recurring_id = ? AND state IN ('Enqueued', 'Scheduled', 'Processing') ORDER BY id DESC LIMIT 1")
+              .get<{ id: number; state: JobState }>(fire.id)
+          : undefined;
+        const made = busy ? [] : fire.jobs.map((j) => this.#insertJob(tx, j, now, null));
         const last = made.at(-1);
         this.#db
           .prepare(
             "UPDATE recurring_jobs SET last_execution = ?, next_execution = ?, last_job_id = COALESCE(?, last_job_id), error = NULL, updated_at = ? WHERE id = ?",
           )
           .run(fire.lastExecution, fire.nextExecution, last ? Number(last.id) : null, Math.round(now), fire.id);
-        return { jobIds: made.map((m) => m.id), created: made.filter((m) => m.created).length };
+        const fired: RecurringFired = { jobIds: made.map((m) => m.id), created: made.filter((m) => m.created).length };
+        if (busy) fired.unfinished = { jobId: String(busy.id), state: busy.state };
+        return fired;
       }),
     );
   }

@@ -976,6 +976,30 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     assert.is(created.scheduledFor, tick);
   });
 
+  test("fireRecurring with skipIfUnfinished creates nothing while a run of that recurring job is unfinished, and still moves the schedule", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const day = 86_400_000;
+    await ledger.upsertRecurring(recurringDef(), now, now + SEC, false);
+    const tickJob = (at: number) => enqueued({ type: "daily-analytics", uniqueKey: `recurring:daily-analytics:${at}`, recurringId: "daily-analytics", scheduledFor: at });
+    const fire = (at: number) =>
+      ledger.fireRecurring({ id: "daily-analytics", expectNext: at, jobs: [tickJob(at)], lastExecution: at, nextExecution: at + day, skipIfUnfinished: true }, at);
+    // Another recurring job's run does not count.
+    await add(ledger, now, enqueued({ type: "cleanup", recurringId: "cleanup" }));
+    const first = (await fire(now + SEC))!;
+    assert.is(first.created, 1);
+    assert.is(first.unfinished, undefined);
+    const second = (await fire(now + SEC + day))!;
+    assert.equal(second, { jobIds: [], created: 0, unfinished: { jobId: first.jobIds[0], state: "Enqueued" } });
+    const rec = (await ledger.getRecurring("daily-analytics"))!;
+    assert.is(rec.lastExecution, now + SEC + day, "the skipped tick counts as processed");
+    assert.is(rec.nextExecution, now + SEC + 2 * day);
+    assert.is(rec.lastJobId, first.jobIds[0]);
+    const at = now + 2 * SEC;
+    await ledger.write({ now: at, transitions: [{ jobId: first.jobIds[0], from: ["Enqueued"], to: "Deleted", reason: "Deleted by a test", at }] });
+    const third = (await fire(now + SEC + 2 * day))!;
+    assert.is(third.created, 1, "with nothing unfinished the tick runs");
+  });
+
   test("fireRecurring refuses when expectNext no longer matches, creating nothing", async ({ ledger, clock }) => {
     const now = clock.now();
     const tick = now + 60 * SEC;

@@ -299,6 +299,9 @@ test("editing a schedule: a bad cron shows the form again with the reason; a goo
   assert.ok((await html(ctx.d.get("/hangfire/recurring/edit/berlin-report"))).includes('<option value="skip" selected'), "the form shows it");
   const bad2 = await ctx.d.post("/hangfire/recurring/edit/berlin-report", { cron: "0 7 * * *", timeZone: "Asia/Tokyo", misfire: "strict", overlap: "sometimes" });
   assert.is(bad2.status, 422, "an overlap policy that doesn't exist is refused");
+  const blank = await ctx.d.post("/hangfire/recurring/edit/berlin-report", { cron: "0 7 * * *", timeZone: "Asia/Tokyo", misfire: "", overlap: "" });
+  assert.is(blank.status, 422, "and so is a blank one");
+  assert.equal([(await ctx.d.h.rt.getRecurring("berlin-report")).misfire, (await ctx.d.h.rt.getRecurring("berlin-report")).overlap], ["strict", "skip"]);
   await ctx.d.h.rt.updateRecurring("berlin-report", { cron: "30 6 * * 1-5", timeZone: "Europe/Berlin", misfire: "relaxed", overlap: "allow" });
 });
 

@@ -15,8 +15,8 @@ export interface RuntimeEventMap {
   "actor:state": { actorId: string; state: ActorState; restarts: number; error: string | null };
   "leader:changed": { leader: boolean; serverId: string };
   "recurring:fired": { recurringId: string; instants: number[]; jobIds: string[]; latenessMs: number };
-  /** Ticks that started no run: the last one had not finished (overlap: skip). */
-  "recurring:skipped": { recurringId: string; instants: number[]; lastJobId: string };
+  /** Ticks that started no run: one had not finished (overlap: skip). */
+  "recurring:skipped": { recurringId: string; instants: number[]; unfinishedJobId: string };
   "scheduled:promoted": { count: number };
   "lease:recovered": { jobIds: string[] };
 }

@@ -395,16 +395,26 @@ export class Runtime {
     const cronText = patch.cron ?? rec.cron;
     const zone = patch.timeZone ?? rec.timeZone;
     const cron = compileCron(cronText, zone); // throws ValidationError naming cron or timeZone
-    if (patch.misfire && !["relaxed", "strict", "ignorable"].includes(patch.misfire)) {
+    // An empty string (a form field left blank) is not a policy either.
+    if (patch.misfire !== undefined && !["relaxed", "strict", "ignorable"].includes(patch.misfire)) {
       throw new ValidationError("misfire", `misfire must be relaxed, strict or ignorable; got "${patch.misfire}"`);
     }
-    if (patch.overlap && !["allow", "skip"].includes(patch.overlap)) {
+    if (patch.overlap !== undefined && !["allow", "skip"].includes(patch.overlap)) {
       throw new ValidationError("overlap", `overlap must be allow or skip; got "${patch.overlap}"`);
     }
     const now = this.#clock.now();
+    // Only a new schedule (or one that could not be read) moves the next run: changing a policy
+    // alone must not drop a tick that is due.
+    const reschedule = cronText !== rec.cron || zone !== rec.timeZone || rec.error !== null || (rec.enabled && rec.nextExecution === null);
     const out = (await this.ledger.updateRecurring(
       id,
-      { cron: cronText, timeZone: zone, misfire: patch.misfire, overlap: patch.overlap, nextExecution: rec.enabled ? nextAfter(cron, now) : null, error: null },
+      {
+        cron: cronText,
+        timeZone: zone,
+        misfire: patch.misfire,
+        overlap: patch.overlap,
+        ...(reschedule ? { nextExecution: rec.enabled ? nextAfter(cron, now) : null, error: null } : {}),
+      },
       now,
     ))!;
     await this.#scheduler.refreshRecurring();

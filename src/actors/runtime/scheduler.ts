@@ -5,13 +5,12 @@
 //   "recurring:<id>:<instant>" so a tick fired twice (two leaders for a moment) creates one job.
 // Changes (a new delayed job, an edited recurring job, another process's commit) re-arm the timers.
 import type { Logger } from "../../logger.ts";
-import type { JobState, Ledger, RecurringJob } from "../../ledger/ledger.ts";
+import type { Ledger, RecurringJob } from "../../ledger/ledger.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import { compileCron, dueOccurrences, nextAfter } from "./cron.ts";
 import type { RuntimeEvents } from "./events.ts";
 
 const PROMOTE_BATCH = 1000;
-const UNFINISHED: ReadonlySet<JobState> = new Set(["Enqueued", "Scheduled", "Processing"]);
 /** After a failed pass (the ledger unreachable), try again this soon. */
 const RETRY_AFTER_ERROR_MS = 1000;
 
@@ -193,13 +192,15 @@ export class Scheduler {
     const from = Math.max(rec.lastExecution ?? -Infinity, rec.nextExecution - 1);
     const { runs, next } = dueOccurrences(cron, from, now, rec.misfire);
     const maxRetries = this.#d.maxRetriesOf(rec.type);
-    // Its last run is still waiting, running or waiting for a retry: these ticks start nothing.
-    const skip = rec.overlap === "skip" && rec.lastJobId !== null && rec.lastJobState !== null && UNFINISHED.has(rec.lastJobState);
+    // overlap "skip": one run at a time, so at most one per fire (a strict catch-up included), and
+    // none while a run is unfinished (decided by the ledger, in the fire's transaction).
+    const skip = rec.overlap === "skip";
+    const firing = skip ? runs.slice(-1) : runs;
     const fired = await this.#d.ledger.fireRecurring(
       {
         id: rec.id,
         expectNext: rec.nextExecution,
-        jobs: (skip ? [] : runs).map((instant) => ({
+        jobs: firing.map((instant) => ({
           type: rec.type,
           args: rec.args,
           queue: rec.queue,
@@ -212,16 +213,18 @@ export class Scheduler {
         })),
         lastExecution: runs.at(-1) ?? rec.lastExecution ?? now,
         nextExecution: next,
+        skipIfUnfinished: skip,
       },
       now,
     );
-    if (fired && runs.length && skip) {
+    const unfinished = fired?.unfinished;
+    if (unfinished && runs.length) {
       this.#d.logger.info(
-        `Recurring job ${rec.id}: ${runs.length === 1 ? "a tick" : `${runs.length} ticks`} skipped, its last run (job ${rec.lastJobId}) is still ${rec.lastJobState}`,
+        `Recurring job ${rec.id}: ${runs.length === 1 ? "a tick" : `${runs.length} ticks`} skipped, its run (job ${unfinished.jobId}) is still ${unfinished.state}`,
       );
-      this.#d.events.emit("recurring:skipped", { recurringId: rec.id, instants: runs, lastJobId: rec.lastJobId! });
+      this.#d.events.emit("recurring:skipped", { recurringId: rec.id, instants: runs, unfinishedJobId: unfinished.jobId });
     } else if (fired && runs.length) {
-      this.#d.events.emit("recurring:fired", { recurringId: rec.id, instants: runs, jobIds: fired.jobIds, latenessMs: now - runs.at(-1)! });
+      this.#d.events.emit("recurring:fired", { recurringId: rec.id, instants: firing, jobIds: fired.jobIds, latenessMs: now - runs.at(-1)! });
       if (fired.created) this.#d.onWork();
     }
     return next;

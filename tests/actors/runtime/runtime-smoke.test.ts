@@ -48,7 +48,7 @@ test("a recurring job that skips while running starts no second run while its fi
   try {
     // The first tick may fire before these listeners exist: start from the first skip.
     const skip = await h.rt.events.waitFor("recurring:skipped", (e) => e.recurringId === "every-second", 5_000);
-    const first = skip.lastJobId;
+    const first = skip.unfinishedJobId;
     const fired: string[] = [];
     h.rt.events.on("recurring:fired", (e) => fired.push(...e.jobIds));
     assert.is((await h.rt.getJob(first))!.state, "Processing");
@@ -56,7 +56,7 @@ test("a recurring job that skips while running starts no second run while its fi
     const next = (await h.rt.events.waitFor("recurring:fired", (e) => e.recurringId === "every-second", 5_000)).jobIds[0];
     assert.is.not(next, first);
     assert.is(fired[0], next, "nothing started while the first one ran");
-    assert.ok(h.logs.lines().some((l) => l.includes(`Recurring job every-second: a tick skipped, its last run (job ${first}) is still Processing`)));
+    assert.ok(h.logs.lines().some((l) => l.includes(`Recurring job every-second: a tick skipped, its run (job ${first}) is still Processing`)));
   } finally {
     await h.close();
   }

@@ -320,16 +320,43 @@ test("with overlap skip a tick starts nothing while the last run waits, runs or 
   await ctx.clock.advanceTo("2026-01-01T03:15:00Z"); // Scheduled for its retry
   assert.equal(await instants(ctx.ledger, "popular-products"), ["2026-01-01T00:15:00.000Z"]);
   assert.equal(
-    skipped.map((e) => [e.lastJobId, e.instants.map(iso)]),
+    skipped.map((e) => [e.unfinishedJobId, e.instants.map(iso)]),
     [1, 2, 3].map((h) => [first.id, [`2026-01-01T0${h}:15:00.000Z`]]),
   );
-  assert.ok(ctx.logs.records.some((r) => r.message === `Recurring job popular-products: a tick skipped, its last run (job ${first.id}) is still Scheduled`));
+  assert.ok(ctx.logs.records.some((r) => r.message === `Recurring job popular-products: a tick skipped, its run (job ${first.id}) is still Scheduled`));
   const rec = (await ctx.ledger.getRecurring("popular-products"))!;
   assert.is(iso(rec.lastExecution), "2026-01-01T03:15:00.000Z", "a skipped tick counts as processed");
   assert.is(iso(rec.nextExecution), "2026-01-01T04:15:00.000Z");
   await ctx.ledger.write({ now: ctx.clock.now(), transitions: [{ jobId: first.id, from: ["Scheduled"], to: "Deleted", reason: "Deleted by a test", at: ctx.clock.now() }] });
   await ctx.clock.advanceTo("2026-01-01T04:15:00Z");
   assert.equal(await instants(ctx.ledger, "popular-products"), ["2026-01-01T00:15:00.000Z", "2026-01-01T04:15:00.000Z"]);
+});
+
+test("with overlap skip a strict catch-up after downtime starts one run, not one per missed tick", async (ctx) => {
+  await addRecurring(ctx, { misfire: "strict", overlap: "skip" });
+  const first = await leader(ctx);
+  await ctx.clock.advanceTo("2026-01-01T02:00:00Z");
+  const [job] = await ticks(ctx.ledger);
+  await ctx.ledger.write({ now: ctx.clock.now(), transitions: [{ jobId: job.id, from: ["Enqueued"], to: "Deleted", reason: "Done elsewhere", at: ctx.clock.now() }] });
+  first.stop();
+  await ctx.clock.advanceTo("2026-01-04T12:00:00Z");
+  await leader(ctx);
+  assert.equal(await instants(ctx.ledger), ["2026-01-01T02:00:00.000Z", "2026-01-04T02:00:00.000Z"]);
+  assert.equal(ctx.fired.at(-1)!.instants.map(iso), ["2026-01-04T02:00:00.000Z"]);
+  assert.is(iso((await ctx.ledger.getRecurring("daily-analytics"))!.lastExecution), "2026-01-04T02:00:00.000Z");
+});
+
+test("with overlap skip an unfinished run of any kind counts, a triggered one included, not only the last tick's", async (ctx) => {
+  await addRecurring(ctx, { id: "popular-products", type: "popular-products", cron: "15 * * * *", overlap: "skip" });
+  const skipped: RuntimeEventMap["recurring:skipped"][] = [];
+  ctx.events.on("recurring:skipped", (e) => skipped.push(e));
+  await leader(ctx);
+  // Triggered by hand (as the API's trigger does), and still waiting when the tick comes.
+  const triggered = { type: "popular-products", args: null, state: "Enqueued" as const, reason: "Triggered using recurring job manager", maxRetries: 10, recurringId: "popular-products", scheduledFor: ctx.clock.now() };
+  const [{ id }] = (await ctx.ledger.write({ now: ctx.clock.now(), jobs: [triggered] })).jobs;
+  await ctx.clock.advanceTo("2026-01-01T00:15:00Z");
+  assert.equal(await instants(ctx.ledger, "popular-products"), [iso(at("2026-01-01T00:00:00Z"))]);
+  assert.equal(skipped.map((e) => e.unfinishedJobId), [id]);
 });
 
 async function downtime(ctx: Ctx, misfire: RecurringDefinition["misfire"]): Promise<Scheduler> {

@@ -1,0 +1,1 @@
+CREATE INDEX `jobs_recurring_state` ON `jobs` (`recurring_id`,`state`) WHERE recurring_id IS NOT NULL;
