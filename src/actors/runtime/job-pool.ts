@@ -88,7 +88,6 @@ interface InFlight {
   slot: Slot | null;
 }
 
-
 /** Outcomes collected inside a claim's transaction (ClaimRequest.collectSuccesses). */
 interface Folding {
   waiting: Set<InFlight>;
