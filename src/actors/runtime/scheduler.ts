@@ -224,6 +224,9 @@ export class Scheduler {
       );
       this.#d.events.emit("recurring:skipped", { recurringId: rec.id, instants: runs, unfinishedJobId: unfinished.jobId });
     } else if (fired && runs.length) {
+      if (firing.length < runs.length) {
+        this.#d.logger.info(`Recurring job ${rec.id}: ${runs.length} missed ticks run once (overlap: skip runs one at a time)`);
+      }
       this.#d.events.emit("recurring:fired", { recurringId: rec.id, instants: firing, jobIds: fired.jobIds, latenessMs: now - runs.at(-1)! });
       if (fired.created) this.#d.onWork();
     }

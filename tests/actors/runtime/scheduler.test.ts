@@ -343,6 +343,7 @@ test("with overlap skip a strict catch-up after downtime starts one run, not one
   await leader(ctx);
   assert.equal(await instants(ctx.ledger), ["2026-01-01T02:00:00.000Z", "2026-01-04T02:00:00.000Z"]);
   assert.equal(ctx.fired.at(-1)!.instants.map(iso), ["2026-01-04T02:00:00.000Z"]);
+  assert.ok(ctx.logs.records.some((r) => r.message === "Recurring job daily-analytics: 3 missed ticks run once (overlap: skip runs one at a time)"));
   assert.is(iso((await ctx.ledger.getRecurring("daily-analytics"))!.lastExecution), "2026-01-04T02:00:00.000Z");
 });
 
