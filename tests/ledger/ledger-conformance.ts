@@ -333,6 +333,39 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     assert.equal(none, [], "not called when nothing was claimed");
   });
 
+  test("claimed jobs that succeeded before the commit, returning nothing, are each written Succeeded with their own duration", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const ids = await add(ledger, now, enqueued(), enqueued(), enqueued(), enqueued());
+    await clock.advance(SEC);
+    const at = clock.now();
+    const durations = [0.25, 1.5, 0.125, 3];
+    const r = await ledger.write({
+      now: at,
+      claim: {
+        serverId: "s1",
+        slots: ["w1", "w2", "w1", "w2"],
+        leaseUntil: at + 30 * SEC,
+        // Two finish instants, two workers: rows of one worker and instant may share a write.
+        collectSuccesses: (jobs) => new Map(jobs.map((j, i) => [j.id, { result: i === 3 ? null : undefined, durationMs: durations[i], at: at + (i < 2 ? 2 : 3) }])),
+      },
+    });
+    assert.equal([...r.completed!].sort(), [...ids].sort());
+    for (const [i, id] of ids.entries()) {
+      const job = (await ledger.getJob(id))!;
+      assert.is(job.state, "Succeeded");
+      assert.is(job.durationMs, durations[i], `job ${i}'s own duration`);
+      assert.is(job.workerId, ["w1", "w2", "w1", "w2"][i]);
+      assert.is(job.finishedAt, at + (i < 2 ? 2 : 3));
+      assert.is(job.startedAt, at);
+      assert.is(job.latencyMs, SEC);
+      assert.is(job.result, null);
+      assert.is(job.progress, 100);
+      assert.is(job.expiresAt, at + (i < 2 ? 2 : 3) + 86_400_000);
+      assert.equal(job.history.map((h) => h.state), ["Enqueued", "Processing", "Succeeded"]);
+    }
+    assert.is((await ledger.countByState()).Succeeded, 4);
+  });
+
   test("a claimed job that succeeded before the commit is written Succeeded in it, with all three records", async ({ ledger, clock }) => {
     const now = clock.now();
     const [a, b] = await add(ledger, now, enqueued(), enqueued());
