@@ -7,13 +7,15 @@ import type { ErrorInfo } from "../errors.ts";
 export const JOB_STATES = ["Enqueued", "Scheduled", "Processing", "Succeeded", "Failed", "Deleted"] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export type MisfirePolicy = "relaxed" | "strict" | "ignorable";
+export const MISFIRE_POLICIES = ["relaxed", "strict", "ignorable"] as const;
+export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number];
 /**
  * What a recurring job's tick does while its last run has not finished (Enqueued, Scheduled for a
  * retry, or Processing): `allow` starts another run, as cron and Hangfire do; `skip` starts none
  * (the tick is recorded as processed, and the next one is looked at as usual).
  */
-export type OverlapPolicy = "allow" | "skip";
+export const OVERLAP_POLICIES = ["allow", "skip"] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
 export interface NewJob {
   type: string;

@@ -1,7 +1,7 @@
 // Jobs and recurring jobs as the API shows them: instants as ISO-8601 (UTC, plus the job's own
 // zone where one applies), errors without stack traces (those stay in the Admin-only dashboard;
 // a stack names files and lines a reader of an open endpoint has no need for).
-import { JOB_STATES, type JobDetails, type JobSummary, type RecurringJob } from "../ledger/ledger.ts";
+import { JOB_STATES, type JobDetails, type JobSummary, MISFIRE_POLICIES, OVERLAP_POLICIES, type RecurringJob } from "../ledger/ledger.ts";
 import { describeCron } from "../actors/runtime/cron-description.ts";
 import { formatInZone } from "../actors/runtime/zoned-time.ts";
 import { z } from "./openapi.ts";
@@ -163,12 +163,12 @@ export function toJobDetails(j: JobDetails) {
 
 // ---- recurring jobs ------------------------------------------------------------------------------
 
-export const MisfireSchema = z.enum(["relaxed", "strict", "ignorable"]).openapi("MisfirePolicy", {
+export const MisfireSchema = z.enum(MISFIRE_POLICIES).openapi("MisfirePolicy", {
   description:
     "What a late scheduler does with missed occurrences: relaxed = run once, strict = run each, ignorable = skip those older than a minute",
 });
 
-export const OverlapSchema = z.enum(["allow", "skip"]).openapi("OverlapPolicy", {
+export const OverlapSchema = z.enum(OVERLAP_POLICIES).openapi("OverlapPolicy", {
   description: "What a tick does while the last run has not finished (waiting, running, or waiting for a retry): allow = start another, skip = start none",
 });
 

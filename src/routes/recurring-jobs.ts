@@ -2,6 +2,7 @@
 // never had), and change cron, time zone and misfire policy. Every change is validated by the
 // scheduler's own cron code, persisted in the ledger, and the next run recomputed from now.
 import type { AppDeps } from "../app.ts";
+import { MISFIRE_POLICIES, OVERLAP_POLICIES } from "../ledger/ledger.ts";
 import { DASHBOARD_URL, RECURRING_EXAMPLE, RecurringJobSchema, toRecurringJob } from "./job-schemas.ts";
 import { adminSecurity, commonErrors, createRoute, createRouter, guardedErrors, notFoundError, z } from "./openapi.ts";
 
@@ -27,10 +28,10 @@ const PatchBody = z
         .optional()
         .openapi({ example: "Europe/Berlin" }),
       misfire: z
-        .enum(["relaxed", "strict", "ignorable"], { error: (i) => `misfire must be relaxed, strict or ignorable; got ${JSON.stringify(i.input)}` })
+        .enum(MISFIRE_POLICIES, { error: (i) => `misfire must be relaxed, strict or ignorable; got ${JSON.stringify(i.input)}` })
         .optional(),
       overlap: z
-        .enum(["allow", "skip"], { error: (i) => `overlap must be allow or skip; got ${JSON.stringify(i.input)}` })
+        .enum(OVERLAP_POLICIES, { error: (i) => `overlap must be allow or skip; got ${JSON.stringify(i.input)}` })
         .optional()
         .openapi({ description: "skip: a tick starts no run while the last one has not finished (waiting, running, or waiting for a retry)" }),
       enabled: z.boolean({ error: "enabled must be true or false" }).optional(),

@@ -6,7 +6,19 @@ import { hostname } from "node:os";
 import process from "node:process";
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
-import type { JobDetails, JobQuery, JobState, JobSummary, Ledger, MisfirePolicy, OverlapPolicy, RecurringDefinition, RecurringJob } from "../../ledger/ledger.ts";
+import {
+  type JobDetails,
+  type JobQuery,
+  type JobState,
+  type JobSummary,
+  type Ledger,
+  MISFIRE_POLICIES,
+  type MisfirePolicy,
+  OVERLAP_POLICIES,
+  type OverlapPolicy,
+  type RecurringDefinition,
+  type RecurringJob,
+} from "../../ledger/ledger.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 import { compileCron, nextAfter } from "./cron.ts";
 import { RuntimeEvents } from "./events.ts";
@@ -396,10 +408,10 @@ export class Runtime {
     const zone = patch.timeZone ?? rec.timeZone;
     const cron = compileCron(cronText, zone); // throws ValidationError naming cron or timeZone
     // An empty string (a form field left blank) is not a policy either.
-    if (patch.misfire !== undefined && !["relaxed", "strict", "ignorable"].includes(patch.misfire)) {
+    if (patch.misfire !== undefined && !MISFIRE_POLICIES.includes(patch.misfire)) {
       throw new ValidationError("misfire", `misfire must be relaxed, strict or ignorable; got "${patch.misfire}"`);
     }
-    if (patch.overlap !== undefined && !["allow", "skip"].includes(patch.overlap)) {
+    if (patch.overlap !== undefined && !OVERLAP_POLICIES.includes(patch.overlap)) {
       throw new ValidationError("overlap", `overlap must be allow or skip; got "${patch.overlap}"`);
     }
     const now = this.#clock.now();
