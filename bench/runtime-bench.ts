@@ -22,7 +22,6 @@ function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
-const median = (xs: number[]) => pct(xs, 50);
 
 async function withRuntime<T>(fn: (rt: Runtime, ledger: SqliteLedger) => Promise<T>, recurring = 0): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "cj-bench-"));
@@ -81,7 +80,7 @@ async function enqueueAndDrain(): Promise<{ enqueuePerSec: number; drainPerSec: 
     rt.resume();
     await finished;
     const drainMs = now() - t1;
-    if (process.env.BENCH_ONLY) console.error("commit stats", rt.commitStats());
+    if (process.env.BENCH_STATS) console.error("commit stats", rt.commitStats());
     const counts = await rt.countByState();
     if (counts.Succeeded !== DRAIN_JOBS) throw new Error(`expected ${DRAIN_JOBS} Succeeded, ledger says ${counts.Succeeded}`);
     return { enqueuePerSec: (DRAIN_JOBS / enqueueMs) * 1000, drainPerSec: (DRAIN_JOBS / drainMs) * 1000 };
@@ -122,18 +121,15 @@ if (process.env.BENCH_ONLY === "pickup") {
   process.exit(0);
 }
 if (process.env.BENCH_ONLY === "drain") {
+  await enqueueAndDrain(); // warms the JIT, as the bare loop's first run does
   const r = await enqueueAndDrain();
   process.stdout.write("RESULT " + JSON.stringify(r) + "\n");
   process.exit(0);
 }
-const runs = [];
-for (let i = 0; i < 3; i++) runs.push(await enqueueAndDrain());
+// The drains are run by scripts/bench.ts, one process each, alternating with the bare loop.
 const pick = await pickup();
 const late = await cronLateness();
 const result = {
-  enqueuePerSec: median(runs.map((r) => r.enqueuePerSec)),
-  drainPerSec: median(runs.map((r) => r.drainPerSec)),
-  drainRuns: runs.map((r) => Math.round(r.drainPerSec)),
   pickupP50Ms: pct(pick, 50),
   pickupP99Ms: pct(pick, 99),
   cronLateP50Ms: pct(late, 50),
