@@ -71,6 +71,22 @@ export interface ErrorInfo {
   type: string;
   message: string;
   stack: string;
+  /**
+   * The error's class and the classes it extends, most specific first ("InvalidSku",
+   * "UnrecoverableError", "Error"): a retry policy matches classes by name across the thread
+   * boundary, subclasses included. Not stored.
+   */
+  kinds?: string[];
+}
+
+/** The names an error answers to: its own name, then each class up its prototype chain. */
+export function errorKinds(err: Error): string[] {
+  const kinds = [err.name];
+  for (let p = Object.getPrototypeOf(err); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const name = Object.hasOwn(p, "constructor") ? (p.constructor as { name?: unknown }).name : undefined;
+    if (typeof name === "string" && name && !kinds.includes(name)) kinds.push(name);
+  }
+  return kinds;
 }
 
 const MAX_STACK_LINES = 100; // Hangfire keeps 100 lines; more only bloats the ledger and the dashboard.
@@ -79,7 +95,7 @@ export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {
     const stack = (err.stack ?? `${err.name}: ${err.message}`).split("\n").slice(0, MAX_STACK_LINES).join("\n");
     const cause = err.cause instanceof Error ? `\nCaused by: ${err.cause.name}: ${err.cause.message}` : "";
-    return { type: err.name || err.constructor?.name || "Error", message: err.message, stack: stack + cause };
+    return { type: err.name || err.constructor?.name || "Error", message: err.message, stack: stack + cause, kinds: errorKinds(err) };
   }
   const text = typeof err === "string" ? err : safeJson(err);
   return { type: "NonError", message: text, stack: text };

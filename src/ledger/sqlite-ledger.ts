@@ -311,7 +311,7 @@ export class SqliteLedger implements Ledger {
     count(tx, t.to, 1);
     tx.history.push(...held);
     for (const v of t.via ?? []) {
-      const data = v.state === "Failed" && t.error ? { ...v.data, error: t.error } : v.data;
+      const data = v.state === "Failed" && t.error ? { ...v.data, error: stored(t.error) } : v.data;
       tx.history.push([id, v.state, v.reason, at, data ? JSON.stringify(data) : null]);
       tx.finished.push({ to: v.state, at });
     }
@@ -325,7 +325,7 @@ export class SqliteLedger implements Ledger {
     const d: Record<string, unknown> = { ...t.data };
     if (t.enqueueAt !== undefined) d.enqueueAt = t.enqueueAt;
     if (t.durationMs !== undefined) d.durationMs = t.durationMs;
-    if (t.to === "Failed" && t.error) d.error = t.error;
+    if (t.to === "Failed" && t.error) d.error = stored(t.error);
     return Object.keys(d).length ? d : null;
   }
 
@@ -360,8 +360,14 @@ export class SqliteLedger implements Ledger {
           set: "finished_at = ?, error_type = ?, error_message = ?, error_stack = ?, duration_ms = COALESCE(?, duration_ms), lease_until = NULL, expires_at = ?",
           params: [at, ...err(t.error), t.durationMs ?? null, t.expiresAt === undefined ? null : t.expiresAt],
         };
-      case "Deleted":
-        return { set: "finished_at = ?, lease_until = NULL, enqueue_at = NULL, expires_at = ?", params: [at, retention] };
+      case "Deleted": {
+        // A job deleted because its retries ran out keeps the error it failed with.
+        const viaError = t.error && t.via?.some((v) => v.state === "Failed");
+        return {
+          set: "finished_at = ?, lease_until = NULL, enqueue_at = NULL, expires_at = ?" + (viaError ? ", error_type = ?, error_message = ?, error_stack = ?, duration_ms = COALESCE(?, duration_ms)" : ""),
+          params: viaError ? [at, retention, ...err(t.error), t.durationMs ?? null] : [at, retention],
+        };
+      }
       case "Processing":
         throw new Error("Processing is entered by claim(), not by a transition");
     }
@@ -857,6 +863,11 @@ const RECURRING_SELECT = `SELECT r.*, j.state AS last_job_state FROM recurring_j
 
 function toId(s: string): number | null {
   return /^\d{1,15}$/.test(s) ? Number(s) : null;
+}
+
+/** An error as the history keeps it: its class chain served only the retry decision. */
+function stored({ type, message, stack }: ErrorInfo): ErrorInfo {
+  return { type, message, stack };
 }
 
 function safeJson(v: unknown): string {

@@ -16,7 +16,7 @@
 // short the transaction waits up to COLLECT_WAIT_MS for them, so that the ledger writes a job that
 // already succeeded once, as Succeeded, instead of claiming it now and completing it next commit.
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import { type ErrorInfo, JobTimeoutError, WorkerDiedError } from "../../errors.ts";
+import { type ErrorInfo, errorKinds, JobTimeoutError, WorkerDiedError } from "../../errors.ts";
 import type { ClaimedJob, ClaimRequest, FastSuccess, Transition } from "../../ledger/ledger.ts";
 import type { Logger } from "../../logger.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
@@ -746,7 +746,7 @@ export class JobPool implements ClaimSource {
   #fail(entry: InFlight, error: ErrorInfo, durationMs: number) {
     const now = this.#clock.now();
     const policy = entry.type?.policy ?? { maxRetries: entry.job.maxRetries };
-    const decision = decideRetry({ ...policy, maxRetries: entry.job.maxRetries }, entry.job.attempt, error.type, error.message, this.#o.random);
+    const decision = decideRetry({ ...policy, maxRetries: entry.job.maxRetries }, entry.job.attempt, error, this.#o.random);
     let t: Transition;
     let retryAt: number | null = null;
     if (decision.retry) {
@@ -763,11 +763,17 @@ export class JobPool implements ClaimSource {
         error,
         durationMs,
       };
+    } else if (decision.then === "Deleted") {
+      // Its retries ran out and its type says delete (Hangfire's OnAttemptsExceeded = Delete):
+      // the failure stays in its history, and the job expires with the retention.
+      const failed = { state: "Failed" as const, reason: `An exception occurred during performance of the job: ${error.type}` };
+      t = { jobId: entry.job.id, from: ["Processing"], fence: this.#fence(entry), to: "Deleted", reason: decision.reason, at: now, via: [failed], error, durationMs };
     } else {
       t = { jobId: entry.job.id, from: ["Processing"], fence: this.#fence(entry), to: "Failed", reason: decision.reason, at: now, error, durationMs };
     }
     this.#write(t, () => {
       this.#events.emit("job:failed", { jobId: entry.job.id, type: entry.job.type, attempt: entry.job.attempt, error, retryAt, reason: decision.reason });
+      if (t.to === "Deleted") this.#events.emit("job:deleted", { jobId: entry.job.id, reason: decision.reason });
       if (t.to === "Enqueued") this.wake();
       if (t.to === "Scheduled") this.onScheduled?.(retryAt!);
     });
@@ -800,7 +806,8 @@ function clampPercent(p: unknown): number {
 }
 
 function infoOf(err: Error, extraStack?: string): ErrorInfo {
-  return { type: err.name, message: err.message, stack: (err.stack ?? `${err.name}: ${err.message}`) + (extraStack ? `\n--- in the worker ---\n${extraStack}` : "") };
+  const stack = (err.stack ?? `${err.name}: ${err.message}`) + (extraStack ? `\n--- in the worker ---\n${extraStack}` : "");
+  return { type: err.name, message: err.message, stack, kinds: errorKinds(err) };
 }
 
 function formatMs(ms: number): string {
