@@ -290,7 +290,9 @@ export class SqliteLedger implements Ledger {
   }
 
   #applyTransition(tx: TxWork, t: Transition): boolean {
-    const id = Number(t.jobId);
+    // Ids as getJob reads them: "1.0", "01" or "0x1" name no job (Number() would make them job 1).
+    const id = toId(t.jobId);
+    if (id === null) return false;
     const at = Math.round(t.at);
     // With several allowed states the one it leaves must be read, for the state counts.
     const old =
@@ -861,8 +863,9 @@ function isPlainSuccess(t: Transition): boolean {
 
 const RECURRING_SELECT = `SELECT r.*, j.state AS last_job_state FROM recurring_jobs r LEFT JOIN jobs j ON j.id = r.last_job_id`;
 
+/** A job id as the ledger writes it: digits without a leading zero ("018" names no job). */
 function toId(s: string): number | null {
-  return /^\d{1,15}$/.test(s) ? Number(s) : null;
+  return /^(0|[1-9]\d{0,14})$/.test(s) ? Number(s) : null;
 }
 
 /** An error as the history keeps it: its class chain served only the retry decision. */

@@ -33,7 +33,7 @@ const ListQuery = z.object({
     .openapi({ param: { name: "q", in: "query" }, description: "Text in the id, type, arguments, reason or error message", example: "timeout" }),
   cursor: z
     .string()
-    .regex(/^\d{1,15}$/, { error: (i) => `cursor must be the nextCursor of a previous page (digits); got ${JSON.stringify(i.input)}` })
+    .regex(/^(0|[1-9]\d{0,14})$/, { error: (i) => `cursor must be the nextCursor of a previous page (digits); got ${JSON.stringify(i.input)}` })
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, example: "1040" }),
   limit: z

@@ -158,6 +158,20 @@ test("requeue and delete of an unknown job are 404s", async ({ t }) => {
   assert.is((await t.app.request("/api/backgroundjobs/jobs/424242", { method: "DELETE" })).status, 404);
 });
 
+test("an id written another way than the job's own (1.0, 01, 0x1) names no job: requeue and delete are 404s and the job is untouched", async ({ t }) => {
+  const id = await runToEnd(t, "cleanup");
+  const before = await json(await t.app.request(`/api/backgroundjobs/jobs/${id}`));
+  for (const alias of [`${id}.0`, `0${id}`, `0x${Number(id).toString(16)}`, `${id}e0`, `%20${id}`]) {
+    const requeue = await t.app.request(`/api/backgroundjobs/jobs/${alias}/requeue`, { method: "POST" });
+    assert.is(requeue.status, 404, `requeue ${alias}`);
+    assert.is((await json(requeue)).error.code, "not_found");
+    assert.is((await t.app.request(`/api/backgroundjobs/jobs/${alias}`, { method: "DELETE" })).status, 404, `delete ${alias}`);
+  }
+  const after = await json(await t.app.request(`/api/backgroundjobs/jobs/${id}`));
+  assert.is(after.state, "Succeeded");
+  assert.equal(after.history, before.history);
+});
+
 test("stats count jobs by state", async ({ t }) => {
   const body = await json(await t.app.request("/api/backgroundjobs/stats"));
   assert.equal(Object.keys(body.byState).sort(), ["Deleted", "Enqueued", "Failed", "Processing", "Scheduled", "Succeeded"]);
