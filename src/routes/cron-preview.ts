@@ -8,7 +8,18 @@ import { ValidationError } from "../errors.ts";
 import { commonErrors, createRoute, createRouter, z } from "./openapi.ts";
 
 export const MAX_PREVIEW = 100;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/i;
+
+/** An instant whose date and time exist as written: Date.parse turns February 30 into March 2. */
+function isRealInstant(s: string): boolean {
+  const m = ISO_INSTANT.exec(s);
+  const ms = Date.parse(s);
+  if (!m || !Number.isFinite(ms)) return false;
+  const offsetMinutes = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
+  const wall = new Date(ms + offsetMinutes * 60_000);
+  const written = [m[1], m[2], m[3], m[4], m[5]].map(Number);
+  return [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours(), wall.getUTCMinutes()].every((v, i) => v === written[i]);
+}
 
 const PreviewQuery = z.object({
   cron: z
@@ -23,7 +34,7 @@ const PreviewQuery = z.object({
   from: z
     .string({ error: "from must be one ISO-8601 instant" })
     .optional()
-    .refine((s) => s === undefined || (ISO_INSTANT.test(s) && Number.isFinite(Date.parse(s))), {
+    .refine((s) => s === undefined || isRealInstant(s), {
       error: (i) => `from must be an ISO-8601 instant with its offset, e.g. 2026-03-29T00:00:00Z; got ${JSON.stringify(i.input)}`,
     })
     .openapi({ param: { name: "from", in: "query" }, example: "2026-03-29T00:00:00Z", description: "Occurrences strictly after this instant; default now" }),

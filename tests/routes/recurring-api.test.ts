@@ -122,6 +122,8 @@ for (const [label, body, field, pattern] of [
   ["a cron that isn't a string", { cron: 5 }, "cron", /cron must be a string/],
   ["an empty object", {}, "body", /at least one of cron, timeZone, misfire, overlap or enabled/],
   ["malformed JSON", "{cron: ", "body", /not valid JSON/],
+  ["a cron no date matches (February 30)", { cron: "0 0 30 2 *" }, "cron", /^cron "0 0 30 2 \*" never fires: no date matches it/],
+  ["a cron no date matches (April 31)", { cron: "0 0 31 4 *" }, "cron", /never fires/],
 ] as const) {
   test(`PATCH with ${label} is a 400 naming ${field}, and nothing changes`, async ({ t }) => {
     const before = await get(t, "popular-products");
@@ -133,6 +135,18 @@ for (const [label, body, field, pattern] of [
     assert.equal(await get(t, "popular-products"), before);
   });
 }
+
+test("PATCH stores cron and time zone in the form that was checked, not as typed", async ({ t }) => {
+  const res = await patch(t, "cleanup", { cron: "  0\n4  * * *  ", timeZone: "europe/berlin" });
+  assert.is(res.status, 200);
+  const r = await json(res);
+  assert.is(r.cron, "0 4 * * *");
+  assert.is(r.timeZone, "Europe/Berlin");
+  assert.is(r.schedule, "Daily at 4:00 AM Europe/Berlin");
+  const stored = await t.h.rt.getRecurring("cleanup");
+  assert.equal([stored.cron, stored.timeZone], ["0 4 * * *", "Europe/Berlin"]);
+  assert.is((await patch(t, "cleanup", { cron: "0 4 * * *", timeZone: "UTC" })).status, 200);
+});
 
 test("PATCH with a body that is not JSON is refused with 415", async ({ t }) => {
   const res = await patch(t, "popular-products", "cron=5", "text/plain");
@@ -199,6 +213,9 @@ for (const [label, query, field] of [
   ["a Windows zone id", "cron=@daily&timeZone=W.%20Europe%20Standard%20Time", "timeZone"],
   ["a from that is not a date", "cron=@daily&from=yesterday", "from"],
   ["a from without an offset", "cron=@daily&from=2026-03-29T00:00:00", "from"],
+  ["a from on February 30", "cron=@daily&from=2026-02-30T00:00:00Z", "from"],
+  ["a from at hour 24", "cron=@daily&from=2026-03-29T24:00:00%2B02:00", "from"],
+  ["a from at minute 60", "cron=@daily&from=2026-03-29T10:60:00Z", "from"],
   ["a count of 0", "cron=@daily&count=0", "count"],
   ["a count of 101", "cron=@daily&count=101", "count"],
 ] as const) {

@@ -76,7 +76,8 @@ const EXPECTED = `expected 5 fields (minute hour day month weekday) or 6 (second
 
 export function compileCron(expression: string, timeZone = "UTC"): CompiledCron {
   const zone = resolveTimeZone(timeZone);
-  const text = typeof expression === "string" ? expression.trim() : "";
+  // One space between fields: what is stored and shown is the form that was checked.
+  const text = typeof expression === "string" ? expression.trim().replace(/\s+/g, " ") : "";
   const pattern = text.startsWith("@") ? MACROS[text.toLowerCase()] : text;
   if (pattern === undefined) {
     throw new ValidationError("cron", `cron macro "${text}" is unknown; expected one of ${Object.keys(MACROS).join(", ")}`);

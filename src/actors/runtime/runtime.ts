@@ -404,9 +404,10 @@ export class Runtime {
 
   async updateRecurring(id: string, patch: { cron?: string; timeZone?: string; misfire?: MisfirePolicy; overlap?: OverlapPolicy }): Promise<RecurringJob> {
     const rec = await this.getRecurring(id);
-    const cronText = patch.cron ?? rec.cron;
-    const zone = patch.timeZone ?? rec.timeZone;
-    const cron = compileCron(cronText, zone); // throws ValidationError naming cron or timeZone
+    const cron = compileCron(patch.cron ?? rec.cron, patch.timeZone ?? rec.timeZone); // throws ValidationError naming cron or timeZone
+    // Stored as checked: "0  4 * * *" as "0 4 * * *", "europe/berlin" as "Europe/Berlin".
+    const cronText = cron.expression;
+    const zone = cron.timeZone;
     // An empty string (a form field left blank) is not a policy either.
     if (patch.misfire !== undefined && !MISFIRE_POLICIES.includes(patch.misfire)) {
       throw new ValidationError("misfire", `misfire must be relaxed, strict or ignorable; got "${patch.misfire}"`);
@@ -415,6 +416,11 @@ export class Runtime {
       throw new ValidationError("overlap", `overlap must be allow or skip; got "${patch.overlap}"`);
     }
     const now = this.#clock.now();
+    const next = nextAfter(cron, now);
+    if (next === null && patch.cron !== undefined) {
+      // Saved, it would look enabled and healthy and never run.
+      throw new ValidationError("cron", `cron "${cronText}" never fires: no date matches it (check the day of month against the month); expected a schedule with a next run`);
+    }
     // Only a new schedule (or one that could not be read) moves the next run: changing a policy
     // alone must not drop a tick that is due.
     const reschedule = cronText !== rec.cron || zone !== rec.timeZone || rec.error !== null || (rec.enabled && rec.nextExecution === null);
@@ -425,7 +431,7 @@ export class Runtime {
         timeZone: zone,
         misfire: patch.misfire,
         overlap: patch.overlap,
-        ...(reschedule ? { nextExecution: rec.enabled ? nextAfter(cron, now) : null, error: null } : {}),
+        ...(reschedule ? { nextExecution: rec.enabled ? next : null, error: null } : {}),
       },
       now,
     ))!;
