@@ -13,6 +13,7 @@ import { STALE_AFTER_MS } from "../views/servers.tsx";
 import { BASE, type ListState, stateFromSlug, urls } from "../views/urls.ts";
 import type { DashboardContext } from "./dashboard-context.ts";
 import { type ActionCode, outcomeQuery, type Outcome } from "./dashboard-notices.ts";
+import { readForm } from "./dashboard-form.ts";
 import { respond, view } from "./dashboard-respond.tsx";
 
 const DEFAULT_LIMIT = 20;
@@ -217,7 +218,7 @@ export function jobRoutes(dash: DashboardContext): Hono {
   app.post("/jobs/:list/batch", async (c) => {
     const list = c.req.param("list");
     const fallback = list === "retries" ? urls.retries() : urls.jobs(stateFromSlug(list) ?? "all");
-    const body = await c.req.parseBody({ all: true });
+    const body = await readForm(c, { all: true });
     const action = body.action;
     if (action !== "requeue" && action !== "delete") return c.redirect(fallback, 303);
     const ids = idsFrom(body.jobs);

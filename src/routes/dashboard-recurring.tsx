@@ -8,6 +8,7 @@ import { type CronDraft, CronPreview, RecurringEditPage, RecurringNotFound, Recu
 import { urls } from "../views/urls.ts";
 import type { DashboardContext } from "./dashboard-context.ts";
 import { outcomeQuery } from "./dashboard-notices.ts";
+import { readForm } from "./dashboard-form.ts";
 import { respond, view } from "./dashboard-respond.tsx";
 
 const MAX_FIELD = 200;
@@ -88,7 +89,7 @@ export function recurringRoutes(dash: DashboardContext): Hono {
   app.post("/recurring/edit/:id", async (c) => {
     const r = await load(c.req.param("id"));
     if (!r) return notFound(c, c.req.param("id"));
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const draft: CronDraft = {
       cron: field(body.cron, r.cron),
       timeZone: field(body.timeZone, r.timeZone),

@@ -14,6 +14,7 @@ import { PageHeader } from "../views/components.tsx";
 import { requireAdmin } from "./access/access-control.ts";
 import { csrfProtection } from "./access/csrf.ts";
 import { assetRoutes, loadAssets } from "./dashboard-assets.ts";
+import { UnreadableFormError } from "./dashboard-form.ts";
 import type { DashboardContext } from "./dashboard-context.ts";
 import { jobRoutes } from "./dashboard-jobs.tsx";
 import { LiveFeed } from "./dashboard-live.ts";
@@ -58,8 +59,23 @@ export function dashboardRoutes(deps: AppDeps): Hono {
   app.use("*", securityHeaders, requireAdmin(deps), csrfProtection(deps));
 
   app.onError((err, c) => {
-    deps.logger.error(`${c.req.method} ${c.req.path} failed`, err);
     c.header("Cache-Control", "no-store");
+    if (err instanceof UnreadableFormError) {
+      return c.html(
+        <html lang="en">
+          <head>
+            <meta charset="utf-8" />
+            <title>Form not read · Catalog Jobs</title>
+          </head>
+          <body>
+            <PageHeader title="The form could not be read" sub="Nothing was changed. Reload the page and send the form again." />
+            <a href={urls.overview()}>Back to the dashboard</a>
+          </body>
+        </html>,
+        400,
+      );
+    }
+    deps.logger.error(`${c.req.method} ${c.req.path} failed`, err);
     return c.html(
       <html lang="en">
         <head>

@@ -305,6 +305,21 @@ test("editing a schedule: a bad cron shows the form again with the reason; a goo
   await ctx.d.h.rt.updateRecurring("berlin-report", { cron: "30 6 * * 1-5", timeZone: "Europe/Berlin", misfire: "relaxed", overlap: "allow" });
 });
 
+test("a form post whose body cannot be read is a 400 page that changed nothing, not a server error", async (ctx) => {
+  const before = await ctx.d.h.rt.getRecurring("berlin-report");
+  for (const [path, type] of [
+    ["/hangfire/recurring/edit/berlin-report", "multipart/form-data; boundary=xyz"],
+    ["/hangfire/recurring/edit/berlin-report", "multipart/form-data"],
+    ["/hangfire/jobs/succeeded/batch", "multipart/form-data; boundary=xyz"],
+  ]) {
+    const res = await ctx.d.app.request(path, { method: "POST", body: "garbage", headers: { "content-type": type } });
+    assert.is(res.status, 400, `${path} with ${type}`);
+    assert.ok((await res.text()).includes("The form could not be read"));
+  }
+  assert.equal(await ctx.d.h.rt.getRecurring("berlin-report"), before);
+  assert.not.ok(ctx.d.logs.records.some((r) => r.level === "error"), "nothing logged as a server failure");
+});
+
 test("the cron preview says the schedule in words and lists the next runs in the zone and in UTC", async (ctx) => {
   const res = await ctx.d.get(`/hangfire/recurring/preview?cron=${encodeURIComponent("30 6 * * 1-5")}&timeZone=Europe/Berlin`, hx("cron-preview"));
   const body = await res.text();
