@@ -62,6 +62,11 @@ export function errorHandler(logger: Logger) {
       if (status === 400 && /json|body/i.test(err.message)) {
         return c.json(errorBody("malformed_body", `the request body is not valid JSON (${err.message}); send a JSON object with Content-Type: application/json`, "body"), 400);
       }
+      if (status === 415) {
+        const got = c.req.header("content-type");
+        const message = `send the body as JSON with Content-Type: application/json; got ${got ? JSON.stringify(got) : "no Content-Type"}`;
+        return c.json(errorBody("unsupported_media_type", message, "Content-Type"), 415);
+      }
       const code = HTTP_CODES[status] ?? "http_error";
       return c.json(errorBody(code, err.message || "Request failed"), status);
     }

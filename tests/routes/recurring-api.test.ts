@@ -151,7 +151,15 @@ test("PATCH stores cron and time zone in the form that was checked, not as typed
 test("PATCH with a body that is not JSON is refused with 415", async ({ t }) => {
   const res = await patch(t, "popular-products", "cron=5", "text/plain");
   assert.is(res.status, 415);
-  assert.is((await json(res)).error.code, "unsupported_media_type");
+  assert.equal((await json(res)).error, {
+    code: "unsupported_media_type",
+    message: 'send the body as JSON with Content-Type: application/json; got "text/plain"',
+    field: "Content-Type",
+  });
+  // Bytes, not a string: a string body would be given text/plain by Request itself.
+  const none = await t.app.request(`${base}/popular-products`, { method: "PATCH", body: new TextEncoder().encode('{"overlap":"skip"}') });
+  assert.is(none.status, 415);
+  assert.match((await json(none)).error.message, /got no Content-Type$/);
 });
 
 // ---- cron preview --------------------------------------------------------------------------------
