@@ -70,7 +70,8 @@ function limitOf(raw: string | undefined): number {
 }
 
 function textParam(raw: string | undefined, max: number): string | undefined {
-  const t = raw?.trim();
+  // Control characters become spaces: a NUL would cut the search short (everything before it matches).
+  const t = raw?.replace(/[\u0000-\u001f\u007f]/g, " ").trim();
   return t ? t.slice(0, max) : undefined;
 }
 

@@ -10,6 +10,7 @@ export const MAX_PAGE = 500;
 const DEFAULT_PAGE = 50;
 const base = "/api/backgroundjobs/jobs";
 
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const stateByLowercase = new Map(JOB_STATES.map((s) => [s.toLowerCase(), s]));
 
 const ListQuery = z.object({
@@ -24,11 +25,14 @@ const ListQuery = z.object({
   type: z
     .string()
     .max(100, { error: "type must be at most 100 characters" })
+    .refine((s) => !CONTROL.test(s), { error: "type must not contain control characters" })
     .optional()
     .openapi({ param: { name: "type", in: "query" }, example: "daily-analytics" }),
   q: z
     .string()
     .max(200, { error: "q must be at most 200 characters" })
+    // SQLite would cut the pattern at a NUL and return everything matching what came before it.
+    .refine((s) => !CONTROL.test(s), { error: "q must not contain control characters" })
     .optional()
     .openapi({ param: { name: "q", in: "query" }, description: "Text in the id, type, arguments, reason or error message", example: "timeout" }),
   cursor: z

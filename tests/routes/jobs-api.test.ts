@@ -116,6 +116,20 @@ for (const [query, field, pattern] of [
   });
 }
 
+test("a search or type filter with a control character is a 400 naming it, not a search cut short at the NUL", async ({ t }) => {
+  await runToEnd(t, "cleanup");
+  for (const [query, field] of [
+    ["?q=cleanup%00zzz", "q"],
+    ["?q=%00", "q"],
+    ["?type=cleanup%00", "type"],
+    ["?q=a%0Ab", "q"],
+  ] as const) {
+    const { status, body } = await list(t, query);
+    assert.is(status, 400, query);
+    assert.equal(body.error, { code: "validation_error", message: `${field} must not contain control characters`, field });
+  }
+});
+
 test("requeue runs a finished job again and the list shows it Enqueued or done", async ({ t }) => {
   const id = await runToEnd(t, "cache-warmup");
   const again = t.h.rt.events.waitFor("job:succeeded", (e) => e.jobId === id, 15_000);

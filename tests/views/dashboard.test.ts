@@ -157,6 +157,8 @@ test("filter by type and search by id or by text in the arguments", async (ctx) 
   assert.ok(byId.includes(other), "search by id");
   const none = await html(ctx.d.get("/hangfire/jobs/all?q=no-such-text-anywhere"));
   assert.ok(none.includes("No job matches this search."));
+  const cut = rowIds(await html(ctx.d.get("/hangfire/jobs/all?q=%00no-such-text")));
+  assert.equal(cut, [], "a NUL does not cut the search short");
 });
 
 test("htmx gets only the part it targets; #main gets content, title and the nav out of band", async (ctx) => {
