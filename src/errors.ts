@@ -39,6 +39,11 @@ export class UnrecoverableError extends Error {
   override name = "UnrecoverableError";
 }
 
+/** A dashboard form post whose body cannot be read as a form: the client's mistake (400), not ours. */
+export class UnreadableFormError extends Error {
+  override name = "UnreadableFormError";
+}
+
 /** A job that ran past its timeout; its worker thread was terminated. */
 export class JobTimeoutError extends Error {
   override name = "JobTimeoutError";

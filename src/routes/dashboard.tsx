@@ -11,10 +11,10 @@ import { OverviewLive, OverviewPage, type OverviewData } from "../views/overview
 import { ServerList, ServersPage, STALE_AFTER_MS } from "../views/servers.tsx";
 import { urls } from "../views/urls.ts";
 import { PageHeader } from "../views/components.tsx";
+import { UnreadableFormError } from "../errors.ts";
 import { requireAdmin } from "./access/access-control.ts";
 import { csrfProtection } from "./access/csrf.ts";
 import { assetRoutes, loadAssets } from "./dashboard-assets.ts";
-import { UnreadableFormError } from "./dashboard-form.ts";
 import type { DashboardContext } from "./dashboard-context.ts";
 import { jobRoutes } from "./dashboard-jobs.tsx";
 import { LiveFeed } from "./dashboard-live.ts";
