@@ -2,9 +2,10 @@
 // JSON (19.99) and integer cents inside; amounts with more than two decimals are refused, never
 // rounded. Query strings and path ids are checked here with ValidationError naming the parameter,
 // so every 400 has the one error shape.
+import { MAX_INT32 } from "../adapters/catalog/product-input.ts";
 import { ValidationError } from "../errors.ts";
 import { decimalToCents } from "../money.ts";
-import { z } from "./openapi.ts";
+import { bodyObject, z } from "./openapi.ts";
 
 const PRODUCT_EXAMPLE = {
   id: 42,
@@ -87,40 +88,56 @@ export const SearchResultSchema = z
     },
   });
 
-const Price = z.number().openapi({ description: "Decimal with at most two decimals", example: 19.99 });
+// Body fields with our messages ("<field> must be …; got …"), not zod's: zod's default range for
+// an int is ±2^53, while the stores hold 32-bit integers.
+const got = (v: unknown) => (v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v)));
 
-export const NewProductSchema = z
-  .object({
-    sku: z.string().openapi({ example: "ELEC-SON-0000042" }),
-    name: z.string().openapi({ example: "Sonora Wireless Headphones" }),
-    description: z.string().optional(),
-    categoryId: z.number().int(),
-    price: Price,
-    stockQuantity: z.number().int(),
-    isActive: z.boolean().optional(),
-    popularity: z.number().int().optional(),
-  })
-  .strict()
-  .openapi("NewProduct");
+const text = (field: string) => z.string({ error: (i) => `${field} must be a string; got ${got(i.input)}` });
 
-export const ProductPatchSchema = z
-  .object({
-    sku: z.string().optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
-    categoryId: z.number().int().optional(),
-    price: Price.optional(),
-    stockQuantity: z.number().int().optional(),
-    isActive: z.boolean().optional(),
-    popularity: z.number().int().optional(),
-  })
-  .strict()
-  .openapi("ProductPatch", { description: "Only the fields given change", example: { price: 17.49, stockQuantity: 30 } });
+const flag = (field: string) => z.boolean({ error: (i) => `${field} must be true or false; got ${got(i.input)}` });
 
-export const StockChangeSchema = z
-  .object({ delta: z.number().int().openapi({ description: "Units to add (negative to remove); stock never goes below 0", example: -3 }) })
-  .strict()
-  .openapi("StockChange");
+/** A whole number from min to max; a wrong type, a fraction and a value out of range get one message. */
+function wholeNumber(field: string, min: number, max = MAX_INT32) {
+  const error = (i: { input?: unknown }) => `${field} must be a whole number from ${min} to ${max}; got ${got(i.input)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+const Price = z
+  .number({ error: (i) => `price must be a number with at most two decimals, such as 19.99; got ${got(i.input)}` })
+  .openapi({ description: "Decimal with at most two decimals", example: 19.99 });
+
+const productFields = {
+  sku: text("sku").openapi({ example: "ELEC-SON-0000042" }),
+  name: text("name").openapi({ example: "Sonora Wireless Headphones" }),
+  description: text("description"),
+  categoryId: wholeNumber("categoryId", 1),
+  price: Price,
+  stockQuantity: wholeNumber("stockQuantity", 0),
+  isActive: flag("isActive"),
+  popularity: wholeNumber("popularity", 0),
+};
+
+export const NewProductSchema = bodyObject("a product", {
+  ...productFields,
+  description: productFields.description.optional(),
+  isActive: productFields.isActive.optional(),
+  popularity: productFields.popularity.optional(),
+}).openapi("NewProduct");
+
+export const ProductPatchSchema = bodyObject("a product", {
+  sku: productFields.sku.optional(),
+  name: productFields.name.optional(),
+  description: productFields.description.optional(),
+  categoryId: productFields.categoryId.optional(),
+  price: productFields.price.optional(),
+  stockQuantity: productFields.stockQuantity.optional(),
+  isActive: productFields.isActive.optional(),
+  popularity: productFields.popularity.optional(),
+}).openapi("ProductPatch", { description: "Only the fields given change", example: { price: 17.49, stockQuantity: 30 } });
+
+export const StockChangeSchema = bodyObject("a stock change", {
+  delta: wholeNumber("delta", -MAX_INT32).openapi({ description: "Units to add (negative to remove); stock stays within 0 to 2147483647", example: -3 }),
+}).openapi("StockChange");
 
 const CATEGORY_EXAMPLE = { id: 1, name: "Electronics", description: "Phones, audio and computers", createdAt: "2026-03-01T09:00:00.000Z", updatedAt: "2026-03-01T09:00:00.000Z" };
 
@@ -138,15 +155,15 @@ export const CategoryListSchema = z
   .object({ items: z.array(CategorySchema), total: z.number().int() })
   .openapi("CategoryList", { example: { items: [CATEGORY_EXAMPLE], total: 1 } });
 
-export const NewCategorySchema = z
-  .object({ name: z.string().openapi({ example: "Garden" }), description: z.string().optional() })
-  .strict()
-  .openapi("NewCategory");
+export const NewCategorySchema = bodyObject("a category", {
+  name: text("name").openapi({ example: "Garden" }),
+  description: text("description").optional(),
+}).openapi("NewCategory");
 
-export const CategoryPatchSchema = z
-  .object({ name: z.string().optional(), description: z.string().optional() })
-  .strict()
-  .openapi("CategoryPatch");
+export const CategoryPatchSchema = bodyObject("a category", {
+  name: text("name").optional(),
+  description: text("description").optional(),
+}).openapi("CategoryPatch");
 
 /** `{id}` in a path: documented as an integer, checked by idParam (one error shape for all). */
 export const IdParams = z.object({
@@ -155,7 +172,7 @@ export const IdParams = z.object({
 
 const shown = (v: string | undefined) => (v === undefined ? "nothing" : JSON.stringify(v));
 
-export function positiveInt(field: string, raw: string | undefined, max = 2_147_483_647): number {
+export function positiveInt(field: string, raw: string | undefined, max = MAX_INT32): number {
   const n = raw !== undefined && /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= max)) throw new ValidationError(field, `${field} must be a whole number from 1 to ${max}; got ${shown(raw)}`);
   return n;

@@ -23,7 +23,8 @@ function isRealInstant(s: string): boolean {
 
 const PreviewQuery = z.object({
   cron: z
-    .string({ error: "cron is required, e.g. ?cron=0%202%20*%20*%20*" })
+    // A repeated ?cron= is an array: left to validationFailure's "must be given once".
+    .string({ error: (i) => (Array.isArray(i.input) ? undefined : "cron is required, e.g. ?cron=0%202%20*%20*%20*") })
     .max(200, { error: "cron must be at most 200 characters" })
     .openapi({ param: { name: "cron", in: "query" }, example: "0 2 * * *" }),
   timeZone: z

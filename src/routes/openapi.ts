@@ -11,13 +11,22 @@ import { errorBody } from "./error-handler.ts";
 
 export { createRoute, z } from "@hono/zod-openapi";
 
-type Issue = { path: PropertyKey[]; message: string; code?: string };
+type Issue = { path: PropertyKey[]; message: string; code?: string; keys?: string[] };
 
 /** The zod result of a failed validation → { error: { code, message, field } } with status 400. */
 export function validationFailure(issues: Issue[], target: string, c: Context) {
   const issue = issues[0];
-  const field = issue?.path.length ? issue.path.map(String).join(".") : target === "json" ? "body" : target;
-  const raw = issue?.message ?? "is not valid";
+  const at = issue?.path.map(String) ?? [];
+  // zod puts an unknown key's name in `keys`, not `path`: the key itself is the field.
+  const unknownKey = issue?.code === "unrecognized_keys" ? issue.keys?.[0] : undefined;
+  const named = unknownKey === undefined ? at : [...at, unknownKey];
+  const field = named.length ? named.join(".") : target === "json" ? "body" : target;
+  let raw = issue?.message ?? "is not valid";
+  if (unknownKey !== undefined && !raw.startsWith(field)) raw = `${field} is not a field this request accepts; remove it`;
+  // A repeated query parameter reaches the schema as an array: say what is wrong instead of zod's
+  // "expected string, received array" (a schema that words the case itself keeps its message).
+  const given = target === "query" && at.length === 1 && !raw.startsWith(field) ? c.req.queries(field) : undefined;
+  if (given && given.length > 1) raw = `${field} must be given once; got ${given.length} values: ${JSON.stringify(given)}`;
   // Our schemas' messages start with the field's name; zod's own ("Invalid input: …") get it prefixed.
   const message = raw.startsWith(field) ? raw : `${field}: ${raw}`;
   return c.json(errorBody("validation_error", message, field), 400);
@@ -32,6 +41,23 @@ export const validationHook: Hook<unknown, any, any, unknown> = (result, c) => {
 /** A router whose routes appear in the OpenAPI document once mounted. */
 export function createRouter(): OpenAPIHono {
   return new OpenAPIHono({ defaultHook: validationHook });
+}
+
+/** "a, b or c" */
+export const oneOf = (words: string[]) => (words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words.at(-1)}` : (words[0] ?? ""));
+
+/**
+ * A JSON body object that refuses keys it does not know, naming the key (validationFailure makes
+ * it the field) and the keys it takes; `what` completes "extra is not a field of …".
+ */
+export function bodyObject<T extends z.ZodRawShape>(what: string, shape: T) {
+  const expected = oneOf(Object.keys(shape));
+  return z.strictObject(shape, {
+    error: (i) =>
+      i.code === "unrecognized_keys"
+        ? `${i.keys?.[0]} is not a field of ${what}; expected ${expected}`
+        : `body must be a JSON object (${what}); got ${i.input === null ? "null" : Array.isArray(i.input) ? "an array" : `a ${typeof i.input}`}`,
+  });
 }
 
 // ---- shared schemas ------------------------------------------------------------------------------

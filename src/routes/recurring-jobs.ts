@@ -41,11 +41,6 @@ const PatchBody = z
   .refine((b) => Object.keys(b).length > 0, { error: "the body must change at least one of cron, timeZone, misfire, overlap or enabled" })
   .openapi("RecurringJobPatch", { example: { cron: "30 1 * * *", timeZone: "Europe/Berlin", misfire: "relaxed" } });
 
-// zod puts an unknown key's name in `keys`, not `path`: surface it as the field.
-const patchHook = (result: { success: boolean; error?: { issues: { code?: string; keys?: string[]; path: PropertyKey[] }[] } }) => {
-  for (const issue of result.error?.issues ?? []) if (issue.code === "unrecognized_keys" && issue.keys?.length) issue.path = [issue.keys[0]];
-};
-
 const TriggeredSchema = z
   .object({ message: z.string(), jobId: z.string(), recurringJobId: z.string(), dashboardUrl: z.string() })
   .openapi("RecurringTriggered", {
@@ -152,10 +147,6 @@ export function recurringJobRoutes(deps: AppDeps) {
       if (Object.keys(schedule).length) out = await rt.updateRecurring(id, schedule);
       if (enabled !== undefined && enabled !== out.enabled) out = await rt.setRecurringEnabled(id, enabled);
       return c.json(toRecurringJob(out), 200);
-    },
-    (result, c) => {
-      patchHook(result as never);
-      return app.defaultHook?.(result as never, c as never);
     },
   );
 

@@ -36,7 +36,9 @@ test("a write that is not valid is refused with 400 naming the field", async ({ 
     [{ name: "" }, "name"],
     [{ name: 42 }, "name"],
     [{ name: "x".repeat(101) }, "name"],
-    [{ name: "Ok", colour: "red" }, "body"],
+    [{ name: "Ok", colour: "red" }, "colour"],
+    [{ name: "Nul\u0000" }, "name"],
+    [{ name: "Two\nlines" }, "name"],
   ];
   for (const [body, field] of cases) {
     const res = await c.request("POST", "/api/categories", body);
@@ -44,6 +46,13 @@ test("a write that is not valid is refused with 400 naming the field", async ({ 
     assert.is(res.json.error.code, "validation_error");
     assert.is(res.json.error.field, field, JSON.stringify(res.json));
   }
+  const garden = (await c.request("POST", "/api/categories", { name: "Garden" })).json;
+  const unknown = await c.request("PUT", `/api/categories/${garden.id}`, { name: "Patio", colour: "green" });
+  assert.equal(
+    [unknown.status, unknown.json.error.field, unknown.json.error.message],
+    [400, "colour", "colour is not a field of a category; expected name or description"],
+  );
+  assert.is((await c.request("GET", `/api/categories/${garden.id}`)).json.name, "Garden");
   const bad = await c.request("GET", "/api/categories/abc");
   assert.equal([bad.status, bad.json.error.field], [400, "id"]);
   const notJson = await c.request("POST", "/api/categories", "{not json");

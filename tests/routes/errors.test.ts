@@ -52,6 +52,22 @@ test("HEAD is answered wherever GET is", async ({ t }) => {
   assert.is(await res.text(), "");
 });
 
+test("a repeated query parameter is named and said to be given once, wherever zod would word it", async ({ t }) => {
+  // schedule-cleanup words the case itself (tests/routes/seed-endpoints.test.ts) and keeps it.
+  for (const [method, path, field] of [
+    ["GET", "/api/backgroundjobs/jobs?limit=5&limit=6", "limit"],
+    ["GET", "/api/backgroundjobs/jobs?state=Failed&state=Succeeded", "state"],
+    ["GET", "/api/backgroundjobs/cron/preview?cron=@daily&cron=@hourly", "cron"],
+  ]) {
+    const res = await t.app.request(path, { method });
+    assert.is(res.status, 400, path);
+    const body = await json(res);
+    assertShape(body, "validation_error");
+    assert.is(body.error.field, field, path);
+    assert.match(body.error.message, new RegExp(`^${field} must be given once; got 2 values: \\["`), path);
+  }
+});
+
 test("malformed JSON is a 400 naming the body", async ({ t }) => {
   const res = await t.app.request("/api/backgroundjobs/recurring-jobs/cleanup", {
     method: "PATCH",

@@ -61,7 +61,9 @@ test("every write that is not valid is refused with 400 naming the field, and no
     [product({ categoryId: cat.books, stockQuantity: -2 }), "stockQuantity"],
     [product({ categoryId: cat.books, stockQuantity: 1.5 }), "stockQuantity"],
     [product({ categoryId: 999 }), "categoryId"],
-    [product({ categoryId: cat.books, priceCents: 1999 }), "body"],
+    [product({ categoryId: cat.books, priceCents: 1999 }), "priceCents"],
+    [product({ categoryId: cat.books, name: "Nul\u0000" }), "name"],
+    [product({ categoryId: cat.books, stockQuantity: 1e20 }), "stockQuantity"],
   ];
   for (const [body, field] of cases) {
     const res = await c.request("POST", "/api/products", body);
@@ -81,6 +83,62 @@ test("every write that is not valid is refused with 400 naming the field, and no
     assert.equal([res.status, res.json.error.field], [400, field], `${path} ${JSON.stringify(body)} → ${JSON.stringify(res.json)}`);
   }
   assert.is(c.events.length, 1, "only the valid create was published");
+});
+
+test("numbers past the stores' 32-bit range are refused with the real limit, not zod's 2^53", async ({ c, cat }) => {
+  const created = (await c.request("POST", "/api/products", product({ categoryId: cat.books }))).json;
+  for (const [method, path, body, field, message] of [
+    ["POST", "/api/products", product({ categoryId: cat.books, sku: "BK-2", stockQuantity: 1e20 }), "stockQuantity", "stockQuantity must be a whole number from 0 to 2147483647; got 100000000000000000000"],
+    ["POST", "/api/products", product({ categoryId: 2_147_483_648, sku: "BK-2" }), "categoryId", "categoryId must be a whole number from 1 to 2147483647; got 2147483648"],
+    ["PUT", `/api/products/${created.id}`, { popularity: 2_147_483_648 }, "popularity", "popularity must be a whole number from 0 to 2147483647; got 2147483648"],
+    ["POST", `/api/products/${created.id}/stock`, { delta: 1e300 }, "delta", "delta must be a whole number from -2147483647 to 2147483647; got 1e+300"],
+    ["POST", `/api/products/${created.id}/stock`, { delta: "3" }, "delta", "delta must be a whole number from -2147483647 to 2147483647; got \"3\""],
+  ] as const) {
+    const res = await c.request(method, path, body);
+    assert.equal([res.status, res.json.error.field, res.json.error.message], [400, field, message], JSON.stringify(body));
+  }
+});
+
+test("a stock change that would pass 2147483647 is a 400 on delta saying how much fits, and changes nothing", async ({ c, cat }) => {
+  const created = (await c.request("POST", "/api/products", product({ categoryId: cat.books, stockQuantity: 0 }))).json;
+  assert.is((await c.request("POST", `/api/products/${created.id}/stock`, { delta: 2_147_483_647 })).json.stockQuantity, 2_147_483_647);
+  const res = await c.request("POST", `/api/products/${created.id}/stock`, { delta: 2_147_483_647 });
+  assert.equal([res.status, res.json.error.code, res.json.error.field], [400, "validation_error", "delta"]);
+  assert.match(res.json.error.message, /so delta can be at most 0; got 2147483647/);
+  assert.is((await c.catalog.getProduct(created.id))!.stockQuantity, 2_147_483_647);
+});
+
+test("a key the body does not take is refused naming that key and the keys it does take", async ({ c, cat }) => {
+  const created = (await c.request("POST", "/api/products", product({ categoryId: cat.books }))).json;
+  const productKeys = "expected sku, name, description, categoryId, price, stockQuantity, isActive or popularity";
+  for (const [method, path, body, field, message] of [
+    ["POST", "/api/products", product({ categoryId: cat.books, sku: "BK-2", extra: 1 }), "extra", `extra is not a field of a product; ${productKeys}`],
+    ["PUT", `/api/products/${created.id}`, { price: 1, colour: "red" }, "colour", `colour is not a field of a product; ${productKeys}`],
+    ["POST", `/api/products/${created.id}/stock`, { delta: 1, reason: "count" }, "reason", "reason is not a field of a stock change; expected delta"],
+    ["POST", "/api/products", null, "body", "body must be a JSON object (a product); got null"],
+    ["POST", "/api/products", [], "body", "body must be a JSON object (a product); got an array"],
+  ] as const) {
+    const res = await c.request(method, path, body);
+    assert.equal([res.status, res.json.error.field, res.json.error.message], [400, field, message], JSON.stringify(body));
+  }
+  assert.is((await c.catalog.getProduct(created.id))!.priceCents, 1999, "nothing changed");
+});
+
+test("a query parameter given twice is refused: it must be given once", async ({ c }) => {
+  for (const [path, field, values] of [
+    ["/api/products?categoryId=1&categoryId=2", "categoryId", '["1","2"]'],
+    ["/api/products?cursor=1&limit=5&cursor=1", "cursor", '["1","1"]'],
+    ["/api/products?limit=1&limit=2", "limit", '["1","2"]'],
+    ["/api/products/search?q=drill&q=saw", "q", '["drill","saw"]'],
+    ["/api/products/search?q=drill&limit=1&limit=2", "limit", '["1","2"]'],
+  ]) {
+    const res = await c.request("GET", path);
+    assert.equal(
+      [res.status, res.json.error.field, res.json.error.message],
+      [400, field, `${field} must be given once; got 2 values: ${values}`],
+      path,
+    );
+  }
 });
 
 test("a SKU in use is a conflict", async ({ c, cat }) => {

@@ -81,6 +81,12 @@ export function fromPostgres(err: unknown, ctx: ErrorContext = {}): unknown {
     return new ValidationError(field, `${field} must not be negative`, { cause: e });
   }
   if (code === "22003") return new ValidationError("stockQuantity", "a value is out of the 32-bit integer range", { cause: e });
+  // The input checks refuse control characters first; this is the net for text that gets past
+  // them (NUL is the one character PostgreSQL's text cannot hold). The server does not say
+  // which column, so the whole body is named.
+  if (code === "22021") {
+    return new ValidationError("body", "a text field contains a character PostgreSQL cannot store (such as NUL, U+0000); remove control characters", { cause: e });
+  }
   if (PG_CONNECT_FAILED.has(code) || PG_CONNECTION_LOST.has(code) || code.startsWith("08") || code === "CONNECTION_ENDED") {
     return new DependencyUnavailableError("catalog", `the PostgreSQL catalog is unavailable (${code}): ${text(e)}`, { cause: e });
   }

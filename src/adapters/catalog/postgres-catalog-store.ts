@@ -35,6 +35,7 @@ import {
   checkInt,
   definedOnly,
   MAX_INT32,
+  refusedStockChange,
   validateCategory,
   validateFilter,
   validateNewProduct,
@@ -266,20 +267,19 @@ export class PostgresCatalogStore implements CatalogStore {
   async changeStock(id: number, delta: number): Promise<Product | null> {
     checkInt("delta", delta, -MAX_INT32);
     // One statement: the check and the change cannot be split by a concurrent writer.
-    const next = sql`${p.stockQuantity} + ${delta}::int`;
+    // In bigint, so a sum past 2^31 fails the WHERE below instead of raising 22003.
+    const next = sql`${p.stockQuantity}::bigint + ${delta}::int`;
     const [row] = await this.#write(() =>
       this.#orm
         .update(p)
         .set({ stockQuantity: next, updatedAt: new Date(wholeMs(this.#now)) })
-        .where(and(eq(p.id, id), isNull(p.deletedAt), gte(next, 0)))
+        .where(and(eq(p.id, id), isNull(p.deletedAt), gte(next, 0), lte(next, MAX_INT32)))
         .returning({ id: p.id }),
     );
     if (row) return this.getProduct(id);
     const current = await this.getProduct(id);
     if (!current) return null;
-    throw new ConflictError(
-      `product ${id} has ${current.stockQuantity} in stock; removing ${-delta} would take it below 0`,
-    );
+    throw refusedStockChange(id, current.stockQuantity, delta);
   }
 
   async deleteProduct(id: number): Promise<boolean> {

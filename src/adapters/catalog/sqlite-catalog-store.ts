@@ -42,6 +42,7 @@ import {
   checkInt,
   definedOnly,
   MAX_INT32,
+  refusedStockChange,
   validateCategory,
   validateFilter,
   validateNewProduct,
@@ -255,21 +256,19 @@ export class SqliteCatalogStore implements CatalogStore {
   async changeStock(id: number, delta: number): Promise<Product | null> {
     checkInt("delta", delta, -MAX_INT32);
     // One statement: the check and the change cannot be split by a concurrent writer.
-    const next = sql`${p.stockQuantity} + ${delta}`;
+    const next = sql`${p.stockQuantity} + ${delta}`; // SQLite integers are 64-bit: no overflow here
     const row = await this.#run(() =>
       this.#orm
         .update(p)
         .set({ stockQuantity: next, updatedAt: wholeMs(this.#now) })
-        .where(and(eq(p.id, id), isNull(p.deletedAt), gte(next, 0)))
+        .where(and(eq(p.id, id), isNull(p.deletedAt), gte(next, 0), lte(next, MAX_INT32)))
         .returning({ id: p.id })
         .get(),
     );
     if (row) return this.getProduct(id);
     const current = await this.getProduct(id);
     if (!current) return null;
-    throw new ConflictError(
-      `product ${id} has ${current.stockQuantity} in stock; removing ${-delta} would take it below 0`,
-    );
+    throw refusedStockChange(id, current.stockQuantity, delta);
   }
 
   async deleteProduct(id: number): Promise<boolean> {

@@ -158,6 +158,74 @@ export function catalogConformance(name: string, harness: CatalogHarness): void 
     assert.instance(negative, ValidationError);
   });
 
+  test("stock never goes above 2147483647: a change past it is refused on delta and leaves the product as it was", async (ctx) => {
+    const p = await ctx.store.createProduct(item(ctx.books, "STOCK-MAX", { stockQuantity: 0 }));
+    assert.is((await ctx.store.changeStock(p.id, 2_147_483_647))?.stockQuantity, 2_147_483_647);
+    const before = await ctx.store.getProduct(p.id);
+    await ctx.clock.advance(1000);
+    for (const delta of [2_147_483_647, 1]) {
+      const err = await rejection(ctx.store.changeStock(p.id, delta));
+      assert.instance(err, ValidationError, `delta ${delta}`);
+      assert.is((err as ValidationError).field, "delta");
+      assert.match(err.message, /delta must keep stockQuantity at most 2147483647; product \d+ has 2147483647 in stock, so delta can be at most 0/);
+    }
+    assert.equal(await ctx.store.getProduct(p.id), before, "neither stock nor updatedAt changed");
+    const down = await ctx.store.changeStock(p.id, -7);
+    const err = await rejection(ctx.store.changeStock(p.id, 8));
+    assert.match(err.message, /has 2147483640 in stock, so delta can be at most 7; got 8/);
+    assert.is((await ctx.store.changeStock(p.id, 7))?.stockQuantity, 2_147_483_647);
+    assert.is(down?.stockQuantity, 2_147_483_640);
+  });
+
+  test("control characters are refused in names, SKUs and category names; descriptions may hold tab and line breaks", async (ctx) => {
+    const cases: [Partial<NewProduct>, string][] = [
+      [{ name: "Nul\u0000Name" }, "name"],
+      [{ name: "Bell\u0007" }, "name"],
+      [{ name: "Two\nlines" }, "name"],
+      [{ name: "Tab\tbed" }, "name"],
+      [{ name: "Del\u007f" }, "name"],
+      [{ name: "C1\u0085" }, "name"],
+      [{ sku: "SKU-\u0000" }, "sku"],
+      [{ sku: "SKU-\n" }, "sku"],
+      [{ description: "ends in NUL\u0000" }, "description"],
+      [{ description: "escape \u001b[31m red" }, "description"],
+    ];
+    for (const [bad, field] of cases) {
+      const err = await rejection(ctx.store.createProduct({ ...item(ctx.books, "CTL-1"), ...bad }));
+      assert.instance(err, ValidationError, JSON.stringify(bad));
+      assert.is((err as ValidationError).field, field, JSON.stringify(bad));
+      assert.match(err.message, new RegExp(`^${field} must not contain control characters`), JSON.stringify(bad));
+    }
+    const nul = await rejection(ctx.store.createProduct({ ...item(ctx.books, "CTL-1"), name: "a\u0000b" }));
+    assert.is(nul.message, "name must not contain control characters; got U+0000 at character 2");
+    assert.is(await ctx.store.countProducts(), 0);
+
+    const p = await ctx.store.createProduct(item(ctx.books, "CTL-2", { description: "Line one\r\n\tLine two\n" }));
+    assert.is((await ctx.store.getProduct(p.id))?.description, "Line one\r\n\tLine two\n");
+    for (const patch of [{ name: "x\u0000" }, { description: "x\u0000" }, { sku: "X\u0000" }]) {
+      const err = await rejection(ctx.store.updateProduct(p.id, patch));
+      assert.instance(err, ValidationError, JSON.stringify(patch));
+    }
+    const bulk = await rejection(ctx.store.insertProducts([item(ctx.books, "CTL-3"), item(ctx.books, "CTL-4", { name: "\u0000" })]));
+    assert.instance(bulk, ValidationError);
+    assert.equal(await ctx.store.getProduct(p.id), p);
+    assert.is(await ctx.store.countProducts(), 1);
+
+    for (const [bad, field] of [
+      [{ name: "Nul\u0000" }, "name"],
+      [{ name: "Two\nlines" }, "name"],
+      [{ name: "Fine", description: "\u0000" }, "description"],
+    ] as const) {
+      const created = await rejection(ctx.store.createCategory(bad));
+      assert.equal([created.name, (created as ValidationError).field], ["ValidationError", field], JSON.stringify(bad));
+      const renamed = await rejection(ctx.store.updateCategory(ctx.games, bad));
+      assert.equal([renamed.name, (renamed as ValidationError).field], ["ValidationError", field], JSON.stringify(bad));
+    }
+    const multiline = await ctx.store.createCategory({ name: "Garden", description: "Tools\nand plants" });
+    assert.is(multiline.description, "Tools\nand plants");
+    assert.equal((await ctx.store.listCategories()).map((c) => c.name), ["Books", "Games", "Garden"]);
+  });
+
   test("stock changes on a missing or deleted product return null", async (ctx) => {
     const p = await ctx.store.createProduct(item(ctx.books, "GONE-1"));
     await ctx.store.deleteProduct(p.id);

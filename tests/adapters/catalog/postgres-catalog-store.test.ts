@@ -8,7 +8,8 @@ import * as assert from "uvu/assert";
 import type { CatalogStore } from "../../../src/adapters/catalog/catalog-store.ts";
 import { createCatalogStore } from "../../../src/adapters/catalog/create-catalog-store.ts";
 import { createPostgresCatalogStore } from "../../../src/adapters/catalog/postgres-catalog-store.ts";
-import { DependencyUnavailableError } from "../../../src/errors.ts";
+import { fromPostgres } from "../../../src/adapters/catalog/catalog-errors.ts";
+import { DependencyUnavailableError, ValidationError } from "../../../src/errors.ts";
 import { projectPath } from "../../../src/paths.ts";
 import { catalogConformance, rejection } from "./catalog-conformance.ts";
 
@@ -119,6 +120,17 @@ test("an unreachable server is a DependencyUnavailableError for the catalog, wit
   assert.is((err as DependencyUnavailableError).dependency, "catalog");
   assert.match(String((err.cause as { code?: string }).code), /ECONNREFUSED/);
   await store.close();
+});
+
+test("text PostgreSQL cannot store (a NUL, 22021) maps to a ValidationError, not a server failure", async () => {
+  // The input checks refuse NUL before a query; this is the net behind them, fed the real error.
+  const raw = await rejection(admin`SELECT ${"a\u0000b"}::text AS t`);
+  assert.is((raw as { code?: string }).code, "22021");
+  const err = fromPostgres(raw) as ValidationError;
+  assert.instance(err, ValidationError);
+  assert.is(err.field, "body");
+  assert.match(err.message, /cannot store \(such as NUL, U\+0000\); remove control characters/);
+  assert.is(err.cause, raw);
 });
 
 test("two stores migrating one empty schema at the same time both succeed", async () => {
