@@ -174,12 +174,11 @@ export class SqliteLedger implements Ledger {
     }
     const transitions = batch.transitions ?? [];
     result.applied = new Array(transitions.length).fill(false);
-    const fast: number[] = [];
+    // In batch order: a later transition of a job (a delete from the dashboard, a second
+    // completion of the same attempt) must see what an earlier one did.
     transitions.forEach((t, i) => {
-      if (isPlainSuccess(t)) fast.push(i);
-      else result.applied[i] = this.#applyTransition(tx, t);
+      result.applied[i] = isPlainSuccess(t) ? this.#completeSuccess(tx, t) : this.#applyTransition(tx, t);
     });
-    if (fast.length) this.#completeSuccesses(tx, transitions, fast, result.applied);
     if (claim) {
       const taken = direct?.next ?? 0;
       const completed: string[] = [];
@@ -263,30 +262,29 @@ export class SqliteLedger implements Ledger {
     }
   }
 
-  /** Processing → Succeeded for many jobs in one statement, each fenced by server and attempt. */
-  #completeSuccesses(tx: TxWork, transitions: Transition[], indexes: number[], applied: boolean[]) {
-    // One plain UPDATE per job, fenced by server and attempt: cheaper in SQLite than one
-    // UPDATE … FROM VALUES … RETURNING over the batch (measured), and `changes` says if it applied.
+  /** Processing → Succeeded, fenced by server and attempt, in one row write. */
+  #completeSuccess(tx: TxWork, t: Transition): boolean {
+    // A plain UPDATE, fenced by server and attempt: cheaper in SQLite than one UPDATE … FROM
+    // VALUES … RETURNING over the batch (measured), and `changes` says if it applied.
     // No history rows: the attempt's Processing and Succeeded records are the job row itself
     // until the job leaves Succeeded (see #heldRecords), which saves two rows on every job.
-    const update = this.#db.prepare(
-      `UPDATE jobs SET state = 'Succeeded', reason = NULL, updated_at = ?, finished_at = ?, result = ?, duration_ms = ?, lease_until = NULL,
-         expires_at = ?, progress = COALESCE(progress, 100)
-       WHERE id = ? AND state = 'Processing' AND attempt = ? AND server_id = ?`,
-    );
-    let n = 0;
-    for (const i of indexes) {
-      const t = transitions[i];
-      const at = Math.round(t.at);
-      const expires = t.expiresAt === undefined ? at + this.#opts.retentionMs : t.expiresAt;
-      const result = t.result === undefined ? null : safeJson(t.result);
-      if (update.run(at, at, result, t.durationMs ?? null, expires, Number(t.jobId), t.fence!.attempt, t.fence!.serverId).changes === 0) continue;
-      applied[i] = true;
-      tx.finished.push({ to: "Succeeded", at: t.at });
-      n++;
-    }
-    count(tx, "Processing", -n);
-    count(tx, "Succeeded", n);
+    const id = toId(t.jobId);
+    if (id === null) return false;
+    const at = Math.round(t.at);
+    const expires = t.expiresAt === undefined ? at + this.#opts.retentionMs : t.expiresAt;
+    const result = t.result === undefined ? null : safeJson(t.result);
+    const r = this.#db
+      .prepare(
+        `UPDATE jobs SET state = 'Succeeded', reason = ?, updated_at = ?, finished_at = ?, result = ?, duration_ms = ?, lease_until = NULL,
+           expires_at = ?, progress = COALESCE(progress, 100)
+         WHERE id = ? AND state = 'Processing' AND attempt = ? AND server_id = ?`,
+      )
+      .run(t.reason, at, at, result, t.durationMs ?? null, expires, id, t.fence!.attempt, t.fence!.serverId);
+    if (r.changes === 0) return false;
+    tx.finished.push({ to: "Succeeded", at: t.at });
+    count(tx, "Processing", -1);
+    count(tx, "Succeeded", 1);
+    return true;
   }
 
   #applyTransition(tx: TxWork, t: Transition): boolean {

@@ -568,6 +568,70 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
     );
   });
 
+  test("a fenced success and a later change of the same job in one batch apply in batch order", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [id] = await add(ledger, now, enqueued());
+    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
+    const fence = { serverId: "s1", attempt: c.attempt };
+    const at = now + 2 * SEC;
+    const r = await ledger.write({
+      now: at,
+      transitions: [
+        { jobId: id, from: ["Processing"], fence, to: "Succeeded", reason: null, at, durationMs: 5 },
+        { jobId: id, from: ["Succeeded"], to: "Deleted", reason: "Deleted from the dashboard", at },
+      ],
+    });
+    assert.equal(r.applied, [true, true], "the delete of the Succeeded job follows the success");
+    assert.equal((await ledger.getJob(id))!.history.map((h) => h.state), ["Enqueued", "Processing", "Succeeded", "Deleted"]);
+    assert.is((await ledger.countByState()).Deleted, 1);
+  });
+
+  test("of two completions fenced by the same attempt in one batch, the first wins", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [id] = await add(ledger, now, enqueued());
+    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
+    const fence = { serverId: "s1", attempt: c.attempt };
+    const at = now + 2 * SEC;
+    const r = await ledger.write({
+      now: at,
+      transitions: [
+        { jobId: id, from: ["Processing"], fence, to: "Succeeded", reason: null, at, durationMs: 5 },
+        { jobId: id, from: ["Processing"], fence, to: "Enqueued", reason: "Requeued: taken back", at, releaseAttempt: true },
+      ],
+    });
+    assert.equal(r.applied, [true, false]);
+    assert.is((await ledger.getJob(id))!.state, "Succeeded", "a job that succeeded is not queued to run again");
+  });
+
+  test("a fenced success keeps its reason, as any other success does", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [id] = await add(ledger, now, enqueued());
+    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
+    const at = now + 2 * SEC;
+    await ledger.write({ now: at, transitions: [{ jobId: id, from: ["Processing"], fence: { serverId: "s1", attempt: c.attempt }, to: "Succeeded", reason: "Completed by s1", at }] });
+    const job = (await ledger.getJob(id))!;
+    assert.is(job.reason, "Completed by s1");
+    assert.is(job.history.at(-1)!.reason, "Completed by s1");
+  });
+
+  test("a transition names a job by the id getJob knows: 1e0, 0x1, 01 or ' 1' change nothing", async ({ ledger, clock }) => {
+    const now = clock.now();
+    const [id] = await add(ledger, now, enqueued());
+    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
+    const aliases = [`${id}e0`, `0x${Number(id).toString(16)}`, `0${id}`, ` ${id}`];
+    const at = now + 2 * SEC;
+    const r = await ledger.write({
+      now: at,
+      transitions: aliases.flatMap((jobId) => [
+        { jobId, from: ["Processing" as const], to: "Deleted" as const, reason: null, at },
+        { jobId, from: ["Processing" as const], fence: { serverId: "s1", attempt: c.attempt }, to: "Succeeded" as const, reason: null, at },
+      ]),
+    });
+    assert.equal(r.applied, aliases.flatMap(() => [false, false]));
+    assert.equal(await Promise.all(aliases.map((a) => ledger.getJob(a))), aliases.map(() => null));
+    assert.is((await ledger.getJob(id))!.state, "Processing");
+  });
+
   test("states passed through are recorded in history before the target", async ({ ledger, clock }) => {
     const now = clock.now();
     const [id] = await add(ledger, now, enqueued());
