@@ -340,7 +340,8 @@ export class Runtime {
     const keep = !!existing && !def.force;
     const changed = existing && (existing.cron !== def.cron || existing.timeZone !== def.timeZone);
     await this.ledger.upsertRecurring(def, now, def.enabled === false ? null : nextAfter(cron, now), keep);
-    if (existing && !keep && !changed) {
+    // (Only for a job that runs and stays running: one resumed by this deploy starts from now.)
+    if (existing && !keep && !changed && existing.enabled && def.enabled !== false) {
       // Same schedule forced again: keep the pending instant so a restart never skips a tick.
       await this.ledger.updateRecurring(def.id, { nextExecution: existing.nextExecution }, now);
     }
@@ -394,6 +395,7 @@ export class Runtime {
 
   async setRecurringEnabled(id: string, enabled: boolean): Promise<RecurringJob> {
     const rec = await this.getRecurring(id);
+    if (rec.enabled === enabled) return rec; // nothing changes: a due tick must not be moved away
     const now = this.#clock.now();
     // Enabling starts from now: what was missed while disabled is not backfilled.
     const next = enabled ? nextAfter(compileCron(rec.cron, rec.timeZone), now) : null;

@@ -65,7 +65,14 @@ export class Scheduler {
 
   refreshDelayed(): Promise<void> {
     return this.#serial(async () => {
-      const next = await this.#d.ledger.nextScheduledAt();
+      let next: number | null;
+      try {
+        next = await this.#d.ledger.nextScheduledAt();
+      } catch (err) {
+        // As #promote and #tick do: try again shortly, or delayed jobs wait for an unrelated event.
+        this.#d.logger.error("Reading the next delayed job failed; trying again shortly", err);
+        return this.noteScheduled(this.#d.clock.now() + RETRY_AFTER_ERROR_MS);
+      }
       if (next === null) this.#clearDelay();
       else this.#armDelay(next);
     });
@@ -189,7 +196,9 @@ export class Scheduler {
       return next;
     }
     if (rec.nextExecution > now) return rec.nextExecution;
-    const from = Math.max(rec.lastExecution ?? -Infinity, rec.nextExecution - 1);
+    // nextExecution is moved only by a fire (guarded by expectNext), so it says what was handled;
+    // lastExecution also moves on a trigger-now, and would hide ticks that are due.
+    const from = rec.nextExecution - 1;
     const { runs, next } = dueOccurrences(cron, from, now, rec.misfire);
     const maxRetries = this.#d.maxRetriesOf(rec.type);
     // overlap "skip": one run at a time, so at most one per fire (a strict catch-up included), and
@@ -211,7 +220,8 @@ export class Scheduler {
           recurringId: rec.id,
           scheduledFor: instant,
         })),
-        lastExecution: runs.at(-1) ?? rec.lastExecution ?? now,
+        // A catch-up after a trigger-now must not move the last execution back to an earlier tick.
+        lastExecution: runs.length ? Math.max(runs.at(-1)!, rec.lastExecution ?? -Infinity) : (rec.lastExecution ?? now),
         nextExecution: next,
         skipIfUnfinished: skip,
       },

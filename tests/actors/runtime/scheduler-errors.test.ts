@@ -73,6 +73,18 @@ test("a delayed job is still promoted when the ledger failed at its instant", as
   }
 });
 
+test("a delayed job is still promoted when reading the next due instant failed as the scheduler started", async () => {
+  const s = await setup(["nextScheduledAt"]);
+  try {
+    await s.real.write({ now: T0, jobs: [{ type: "x", args: null, state: "Scheduled", enqueueAt: T0 + 5_000, reason: "r", maxRetries: 0 }] });
+    await s.scheduler.start(); // reading when the first delayed job is due fails (SQLITE_BUSY at boot)
+    await s.clock.advance(5_000);
+    assert.is((await s.real.countByState()).Enqueued, 1, "promoted at its instant all the same");
+  } finally {
+    await s.close();
+  }
+});
+
 test("recurring jobs keep firing after reading them failed once", async () => {
   const s = await setup(["listRecurring"]);
   try {
