@@ -1,5 +1,6 @@
 // Time is injected everywhere: nothing in the runtime reads Date.now() or calls setTimeout itself,
 // so tests move virtual time instead of sleeping.
+import { wallNow } from "./wall-time.ts";
 
 export type TimerHandle = { readonly __timer: unique symbol } | number | object;
 
@@ -10,24 +11,37 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-// setTimeout in Node clamps delays above 2^31-1 ms to 1 ms; a 6 h interval is fine, a yearly cron is
-// not. Long waits are chained so a timer never fires early.
-const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Timers wait for a wall-clock instant: a wait is cut into re-checks of at most this long, so a
+ * step of the wall clock makes a timer late by at most this much, and never early. (Node also
+ * clamps delays above 2^31-1 ms to 1 ms: a yearly cron would fire at once.)
+ */
+const RECHECK_MS = 60_000;
 
-export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
-  setTimeout(fn, ms) {
-    const box: { t?: ReturnType<typeof setTimeout> } = {};
-    const arm = (left: number) => {
-      const step = Math.min(Math.max(0, left), MAX_TIMER_MS);
-      box.t = setTimeout(() => (left > MAX_TIMER_MS ? arm(left - MAX_TIMER_MS) : fn()), step);
-      (box.t as { unref?: () => void }).unref?.();
-    };
-    arm(ms);
-    return box;
-  },
-  clearTimeout(handle) {
-    const t = (handle as { t?: ReturnType<typeof setTimeout> }).t;
-    if (t !== undefined) clearTimeout(t);
-  },
-};
+/** The real clock: wall time (see wall-time.ts) and timers that follow it. */
+export function createSystemClock(now: () => number = wallNow, recheckMs = RECHECK_MS): Clock {
+  return {
+    now,
+    setTimeout(fn, ms) {
+      const due = now() + Math.max(0, ms);
+      const box: { t?: ReturnType<typeof setTimeout> } = {};
+      const arm = (wait: number) => {
+        box.t = setTimeout(() => {
+          // Early only if the wall clock was stepped back, or the wait was longer than a re-check.
+          const left = due - now();
+          if (left >= 1) arm(left);
+          else fn();
+        }, Math.min(Math.max(0, wait), recheckMs));
+        (box.t as { unref?: () => void }).unref?.();
+      };
+      arm(ms);
+      return box;
+    },
+    clearTimeout(handle) {
+      const t = (handle as { t?: ReturnType<typeof setTimeout> }).t;
+      if (t !== undefined) clearTimeout(t);
+    },
+  };
+}
+
+export const systemClock: Clock = createSystemClock();

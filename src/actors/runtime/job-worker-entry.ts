@@ -28,13 +28,15 @@ import {
   SLOT_STARTED_AT,
   type ToJobWorker,
 } from "./messages.ts";
+import { wallNow } from "./wall-time.ts";
 
 const data = workerData as JobWorkerData;
 const port = parentPort!;
 const slot = new Float64Array(data.slot, 0, GATE_OFFSET / 8);
 const gate = new Int32Array(data.slot, GATE_OFFSET, GATE_LENGTH);
 const ring = new Float64Array(data.slot, RING_OFFSET, RING_LENGTH * 2);
-const now = () => performance.timeOrigin + performance.now();
+// The main thread compares these stamps with its own clock: the same wall time (wall-time.ts).
+const now = wallNow;
 const outbox = data.outbox;
 const signal = new Int32Array(data.signal);
 const send = (m: FromJobWorker) => outbox.postMessage(m);

@@ -8,11 +8,13 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../../logger.ts";
 import type { FromService, ServiceContext, ServiceDefinition, ServiceModule, ServiceStatus, ServiceWorkerData, ToService } from "./service-definition.ts";
 import { retryAfterFailureMs } from "./service-definition.ts";
+import { wallNow } from "./wall-time.ts";
 
 const data = workerData as ServiceWorkerData;
 const port = parentPort!;
 const send = (m: FromService) => port.postMessage(m);
-const now = () => performance.timeOrigin + performance.now();
+// The main thread compares these stamps with its own clock: the same wall time (wall-time.ts).
+const now = wallNow;
 
 const definitions = new Map<string, ServiceDefinition>();
 for (const url of data.serviceModules) {
