@@ -55,6 +55,8 @@ interface DirectClaim {
   claim: ClaimRequest;
   next: number;
   claimed: ClaimedJob[];
+  /** Handed off before its row was written (a lone new job: see #insertJob). */
+  handedOff: boolean;
 }
 
 const SUMMARY_COLUMNS = `id, type, queue, state, reason, attempt, max_retries, created_at, updated_at, enqueue_at,
@@ -159,10 +161,11 @@ export class SqliteLedger implements Ledger {
     const result: WriteResult = { jobs: [], applied: [], claimed: [] };
     const claim = batch.claim && batch.claim.slots.length ? batch.claim : null;
     // New jobs claimed as they are inserted take the first slots (see ClaimRequest.claimNew).
-    const direct = claim?.claimNew ? { claim, next: 0, claimed: [] as ClaimedJob[] } : null;
-    for (const job of batch.jobs ?? []) result.jobs.push(this.#insertJob(tx, job, now, direct));
+    const direct: DirectClaim | null = claim?.claimNew ? { claim, next: 0, claimed: [], handedOff: false } : null;
+    const jobs = batch.jobs ?? [];
+    for (const job of jobs) result.jobs.push(this.#insertJob(tx, job, now, direct, jobs.length === 1));
     // Handed off at once: a lone enqueue on an idle server waits for nothing else.
-    if (direct?.claimed.length) claim!.handOff?.(direct.claimed);
+    if (direct?.claimed.length && !direct.handedOff) claim!.handOff?.(direct.claimed);
     // Progress and logs first: a job's last report and its completion often share a commit.
     if (batch.progress?.length) {
       const st = this.#db.prepare("UPDATE jobs SET progress = ?, progress_message = ? WHERE id = ? AND state = 'Processing'");
@@ -189,21 +192,43 @@ export class SqliteLedger implements Ledger {
     return result;
   }
 
-  #insertJob(tx: TxWork, job: NewJob, now: number, direct: DirectClaim | null): { id: string; created: boolean } {
+  #insertJob(tx: TxWork, job: NewJob, now: number, direct: DirectClaim | null, alone: boolean): { id: string; created: boolean } {
     const at = Math.round(now);
     const queue = job.queue ?? "default";
     const queues = direct?.claim.queues;
     const claimable = !!direct && job.state === "Enqueued" && direct.next < direct.claim.slots.length && (!queues?.length || queues.includes(queue));
     const slot = claimable ? direct!.claim.slots[direct!.next] : null;
     const args = JSON.stringify(job.args ?? null);
+    const claimedAs = (id: number): ClaimedJob => ({
+      id: String(id),
+      type: job.type,
+      args: JSON.parse(args),
+      attempt: 1,
+      maxRetries: job.maxRetries,
+      createdAt: at,
+      workerId: slot!,
+      recurringId: job.recurringId ?? null,
+      scheduledFor: job.scheduledFor ?? null,
+    });
+    // A lone new job claimed as it is inserted (an enqueue on an idle server) goes to its worker
+    // before its row is written: the pickup then waits for neither the INSERT nor its indexes. Its
+    // id is known, as this transaction holds the write lock; without a unique key nothing can make
+    // the INSERT a no-op. It is still reported only once the commit lands.
+    let early: number | null = null;
+    if (slot && alone && !job.uniqueKey && direct!.claim.handOff) {
+      early = (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'jobs'").get<{ seq: number }>()?.seq ?? 0) + 1;
+      direct!.handedOff = true;
+      direct!.claim.handOff([claimedAs(early)]);
+    }
     const r = this.#db
       .prepare(
-        `INSERT INTO jobs (type, queue, args, state, reason, max_retries, created_at, updated_at, enqueue_at,
+        `INSERT INTO jobs (id, type, queue, args, state, reason, max_retries, created_at, updated_at, enqueue_at,
            enqueued_at, unique_key, recurring_id, scheduled_for, attempt, server_id, worker_id, lease_until, started_at, latency_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING`,
       )
       .run(
+        early,
         job.type,
         queue,
         args,
@@ -228,24 +253,15 @@ export class SqliteLedger implements Ledger {
       const existing = this.#db.prepare("SELECT id FROM jobs WHERE unique_key = ?").get<{ id: number }>(job.uniqueKey!);
       return { id: String(existing!.id), created: false };
     }
-    const id = r.lastInsertRowid;
+    const id = Number(r.lastInsertRowid);
+    if (early !== null && id !== early) throw new Error(`job ${early} was handed off, but its row was written as ${id}`); // aborts the claim: withdrawn
     count(tx, slot ? "Processing" : job.state, 1);
     const data = job.state === "Scheduled" ? { enqueueAt: job.enqueueAt } : null;
     // A job claimed as it is inserted keeps its Enqueued record; its Processing one is the row (held).
     tx.history.push([id, job.state, job.reason, at, data ? JSON.stringify(data) : null]);
     if (slot) {
       direct!.next++;
-      direct!.claimed.push({
-        id: String(id),
-        type: job.type,
-        args: JSON.parse(args),
-        attempt: 1,
-        maxRetries: job.maxRetries,
-        createdAt: at,
-        workerId: slot,
-        recurringId: job.recurringId ?? null,
-        scheduledFor: job.scheduledFor ?? null,
-      });
+      direct!.claimed.push(claimedAs(id));
     }
     return { id: String(id), created: true };
   }
@@ -662,7 +678,7 @@ export class SqliteLedger implements Ledger {
               .prepare("SELECT id, state FROM jobs WHERE recurring_id = ? AND state IN ('Enqueued', 'Scheduled', 'Processing') ORDER BY id DESC LIMIT 1")
               .get<{ id: number; state: JobState }>(fire.id)
           : undefined;
-        const made = busy ? [] : fire.jobs.map((j) => this.#insertJob(tx, j, now, null));
+        const made = busy ? [] : fire.jobs.map((j) => this.#insertJob(tx, j, now, null, false));
         const last = made.at(-1);
         this.#db
           .prepare(

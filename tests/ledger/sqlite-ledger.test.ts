@@ -77,6 +77,37 @@ test("a Processing row kept by an earlier ledger version is neither shown nor ke
   );
 });
 
+test("a lone new job claimed as it is inserted goes to its worker before its row is written, with the id the row gets", async (ctx) => {
+  const ledger = await openLedger(ctx);
+  const now = ctx.clock.now();
+  await ledger.write({ now, jobs: [job, job] }); // ids 1 and 2, claimed by nobody
+  // What the hand-off saw: the ids, and whether the transaction it runs in had written the row yet
+  // (getJob reads synchronously, inside that transaction).
+  let seen: { ids: string[]; row: Promise<unknown> }[] = [];
+  const claim = () => ({
+    serverId: "s",
+    slots: ["s:w1"],
+    leaseUntil: now + 30_000,
+    claimNew: true,
+    handOff: (jobs: { id: string }[]) => void seen.push({ ids: jobs.map((j) => j.id), row: ledger.getJob(jobs[0].id) }),
+  });
+  const r = await ledger.write({ now, jobs: [job], claim: claim() });
+  assert.equal(r.jobs, [{ id: "3", created: true }]);
+  assert.equal(r.claimed.map((c) => c.id), ["3"]);
+  assert.equal(seen.map((x) => x.ids), [["3"]]);
+  assert.is(await seen[0].row, null, "handed off as job 3 before row 3 was written");
+  assert.is((await ledger.getJob("3"))!.state, "Processing");
+  // With a unique key the INSERT may be a no-op: such a job is handed off once its row is written.
+  seen = [];
+  const keyed = await ledger.write({ now, jobs: [{ ...job, uniqueKey: "k1" }], claim: claim() });
+  assert.equal(seen.map((x) => x.ids), [[keyed.jobs[0].id]]);
+  assert.ok(await seen[0].row, "its row was there");
+  seen = [];
+  const again = await ledger.write({ now, jobs: [{ ...job, uniqueKey: "k1" }], claim: claim() });
+  assert.equal(again.jobs, [{ id: keyed.jobs[0].id, created: false }]);
+  assert.equal(seen.map((x) => x.ids), [["1"]], "the existing job is not claimed again; the slot takes the oldest waiting one");
+});
+
 test("two ledgers on one file see each other's commits", async (ctx) => {
   const a = await openLedger(ctx);
   const b = await openLedger(ctx);
