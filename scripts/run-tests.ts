@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 // The runtime's own tests also run under Deno (issue: Deno-compatible source), unless --no-deno.
 const withDeno = !args.includes("--no-deno") && process.env.TEST_DENO !== "0";
 const filters = args.filter((a) => !a.startsWith("--"));
-const DENO_DIRS = ["tests/actors/runtime/", "tests/ledger/"];
+const DENO_DIRS = ["tests/actors/runtime/", "tests/ledger/", "tests/sqlite/transactions"];
 const denoBin = join(root, "node_modules", ".bin", "deno");
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 2);
 const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 180_000);

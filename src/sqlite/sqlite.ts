@@ -95,15 +95,21 @@ async function nodeSqliteOpener(): Promise<Opener> {
     const db = new DatabaseSync(path, { readOnly: opts.readonly ?? false });
     const cache = new Map<string, Statement>();
     const plain = (row: unknown) => (row ? { ...(row as object) } : row); // rows have a null prototype
+    // Nested calls become savepoints, as better-sqlite3's transactions do.
+    let depth = 0;
     const inTransaction = <T>(begin: string, fn: () => T): T => {
-      db.exec(begin);
+      const savepoint = depth > 0 ? `nested_${depth}` : null;
+      db.exec(savepoint ? `SAVEPOINT ${savepoint}` : begin);
+      depth++;
       try {
         const out = fn();
-        db.exec("COMMIT");
+        db.exec(savepoint ? `RELEASE ${savepoint}` : "COMMIT");
         return out;
       } catch (err) {
-        db.exec("ROLLBACK");
+        db.exec(savepoint ? `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}` : "ROLLBACK");
         throw err;
+      } finally {
+        depth--;
       }
     };
     return {
