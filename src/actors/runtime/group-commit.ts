@@ -25,8 +25,11 @@ interface JobRequest {
 }
 
 export interface ClaimSource {
-  /** Worker slots wanting a job now (a worker id per job); null when none or no work is expected. */
-  wantSlots(): ClaimRequest | null;
+  /**
+   * Worker slots wanting a job now (a worker id per job); null when none or no work is expected.
+   * `newJobs`: how many Enqueued jobs this commit inserts (the claim may take them as it does).
+   */
+  wantSlots(newJobs: number): ClaimRequest | null;
   /**
    * The answer to a request, after its commit; `failed`: the commit failed and claimed nothing.
    * `completed`: claimed jobs the commit also recorded Succeeded (ClaimRequest.collectSuccesses).
@@ -141,7 +144,7 @@ export class GroupCommit {
     const transitions = this.#transitions;
     const progress = [...this.#progress.values()];
     const logs = this.#logs;
-    const claim = this.#closed ? null : (this.#claims?.wantSlots() ?? null);
+    const claim = this.#closed ? null : (this.#claims?.wantSlots(jobs.reduce((n, j) => n + (j.job.state === "Enqueued" ? 1 : 0), 0)) ?? null);
     if (!jobs.length && !transitions.length && !progress.length && !logs.length && !claim) return;
     this.#jobs = [];
     this.#transitions = [];

@@ -280,14 +280,18 @@ export class JobPool implements ClaimSource {
 
   // ------------------------------------------------------------------ claim (called by the commit)
 
-  wantSlots(): ClaimRequest | null {
+  wantSlots(newJobs = Number.POSITIVE_INFINITY): ClaimRequest | null {
     if (!this.#accepting || this.#paused || !this.#maybeWork) return null;
     const depth = this.#ewmaMs < FAST_JOB_MS ? Math.max(1, Math.min(this.#o.prefetch, Math.floor(MAILBOX_BUDGET_MS / this.#ewmaMs))) : 1;
+    // No older work known to wait: only this commit's new jobs are there to claim (a lone enqueue
+    // on an idle server asks for one slot, not for every free place in every mailbox). A claim
+    // that comes back full asks again at the next turn, which finds any work another process added.
+    const cap = this.#backlog ? Number.POSITIVE_INFINITY : Math.max(1, newJobs);
     const want: string[] = [];
     const open = this.#slots.filter((s) => s.ready && s.stalled === null && !this.#runsLong(s));
     // Round-robin so every thread gets a share of a backlog.
-    for (let round = 0; round < depth; round++) {
-      for (const s of open) if (s.inflight.length <= round) want.push(s.id);
+    for (let round = 0; round < depth && want.length < cap; round++) {
+      for (const s of open) if (s.inflight.length <= round && want.length < cap) want.push(s.id);
     }
     if (!want.length) return null;
     const request: ClaimRequest = {

@@ -84,6 +84,35 @@ test("with jobs of about 1 ms a mailbox holds about 4 ms of them, not the whole 
   }
 });
 
+test("a lone enqueue on an idle server asks for one worker slot, not every free place in every mailbox", async () => {
+  const asked: { jobs: number; slots: number }[] = [];
+  const wrapLedger = (real: SqliteLedger) =>
+    new Proxy(real, {
+      get(target, key) {
+        if (key !== "write") {
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        }
+        return (batch: WriteBatch) => {
+          if (batch.jobs?.length && batch.claim) asked.push({ jobs: batch.jobs.length, slots: batch.claim.slots.length });
+          return target.write(batch);
+        };
+      },
+    });
+  const h = await startRuntime({ workerCount: 2, wrapLedger });
+  try {
+    await runBurst(h, "noop", 40); // teaches the pool that jobs are tiny: mailboxes may hold many
+    for (let i = 0; i < 5; i++) {
+      asked.length = 0;
+      const { jobId } = await h.rt.enqueue("noop");
+      await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId);
+      assert.equal(asked, [{ jobs: 1, slots: 1 }]);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
 test("a short job's last progress report is kept when its success is written by its claim's commit", async () => {
   const h = await startRuntime({ workerCount: 2 });
   try {
