@@ -100,6 +100,26 @@ test("forwarding headers claiming to be local do not make a remote client local"
   }
 });
 
+test("without users, a local request sent to another host name is refused: a DNS-rebinding page gets nothing", async ({ t }) => {
+  t.from("127.0.0.1");
+  const rebind = "http://rebind.attacker.example:18942";
+  for (const path of ["/hangfire", "/hangfire/events", "/hangfire/recurring"]) {
+    assert.is((await t.app.request(`${rebind}${path}`)).status, 403, path);
+  }
+  const res = await post(t.app, `${rebind}${TRIGGER}`, { origin: rebind, "sec-fetch-site": "same-origin" });
+  assert.is(res.status, 403);
+  assert.match((await json(res)).error.message, /sent to "rebind\.attacker\.example", as a page using DNS rebinding would/);
+  const patch = await t.app.request(`${rebind}/api/backgroundjobs/recurring-jobs/cleanup`, {
+    method: "PATCH",
+    body: '{"cron":"0 0 1 1 *"}',
+    headers: { "content-type": "application/json", origin: rebind },
+  });
+  assert.is(patch.status, 403);
+  for (const host of ["localhost", "app.localhost", "127.0.0.1", "127.1.2.3", "[::1]"]) {
+    assert.is((await post(t.app, `http://${host}:8080${TRIGGER}`)).status, 200, host);
+  }
+});
+
 test("addresses that merely look local are not: 0.0.0.0, private ranges, and a mapped remote address", async ({ t }) => {
   for (const addr of ["0.0.0.0", "10.0.0.1", "192.168.1.10", "::ffff:10.0.0.1", "::2", "128.0.0.1"]) {
     t.from(addr);

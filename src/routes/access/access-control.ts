@@ -14,7 +14,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { createHmac, randomBytes } from "node:crypto";
 import type { AppDeps } from "../../app.ts";
 import { errorBody } from "../error-handler.ts";
-import { isLocalAddress, socketAddress } from "./client-address.ts";
+import { isLocalAddress, isLocalHostName, socketAddress } from "./client-address.ts";
 import { CredentialStore, type Principal } from "./credentials.ts";
 
 export type { Principal } from "./credentials.ts";
@@ -50,6 +50,15 @@ class Authenticator {
   async decide(deps: AppDeps, c: Context, needAdmin: boolean): Promise<Outcome> {
     if (!this.store.configured) {
       const addr = (deps.clientAddress ?? socketAddress)(c);
+      const host = new URL(c.req.url).hostname;
+      if (isLocalAddress(addr) && !isLocalHostName(host, addr)) {
+        return refuse(
+          403,
+          "forbidden",
+          `without users, only requests sent to this machine's own name are accepted (localhost, 127.0.0.1 or [::1]); this one was sent to "${host}", as a page using DNS rebinding would; configure DASHBOARD_USERS or API_TOKENS to use another name`,
+          false,
+        );
+      }
       if (isLocalAddress(addr)) return { ok: true, principal: { name: "local", role: ADMIN_ROLE, via: "local" } };
       return refuse(
         403,

@@ -43,3 +43,18 @@ export function isLocalAddress(addr: ClientAddress | null): boolean {
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)) return true;
   return !!addr.local && addr.local.trim().toLowerCase() === remote;
 }
+
+/**
+ * Whether the name a request was sent to (its Host) is this machine's own: localhost (or a
+ * *.localhost name), a loopback address, or the address the socket was accepted on. A local
+ * socket alone is not enough: a web page whose DNS name is re-pointed at 127.0.0.1 (DNS
+ * rebinding) reaches the server from the local machine, under its own name, and the browser
+ * treats the dashboard as that page's own origin.
+ */
+export function isLocalHostName(hostname: string, addr: ClientAddress | null): boolean {
+  const name = hostname.trim().toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (isLocalAddress({ remote: name })) return true; // a loopback address
+  const local = addr?.local?.trim().toLowerCase().replace(/^::ffff:/, "");
+  return !!local && local === name;
+}
