@@ -89,8 +89,16 @@ async function staleServersOf(dash: DashboardContext, jobs: JobSummary[], now: n
 
 /** Where an action may send the browser back to: a dashboard page, never another site. */
 function safeNext(raw: unknown, fallback: string): string {
-  if (typeof raw !== "string" || !raw.startsWith(BASE + "/") || raw.startsWith("//") || /[\\\s]/.test(raw)) return fallback;
-  return raw;
+  if (typeof raw !== "string" || /[\\\s]/.test(raw)) return fallback;
+  // Checked as it will be followed: "/hangfire/..//evil.example" resolves to "//evil.example".
+  let url: URL;
+  try {
+    url = new URL(raw, "http://x");
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== "http://x" || !url.pathname.startsWith(BASE + "/") || url.pathname.startsWith("//")) return fallback;
+  return url.pathname + url.search;
 }
 
 /** `next` with the action's outcome in its query (any earlier outcome replaced). */

@@ -245,10 +245,12 @@ test("batch delete applies to the selected jobs, counts what it skipped, and ret
 });
 
 test("an action's `next` pointing anywhere but the dashboard is ignored", async (ctx) => {
-  for (const next of ["https://evil.example/", "//evil.example/x", "/api/jobs", "/hangfire\\@evil"]) {
+  for (const next of ["https://evil.example/", "//evil.example/x", "/api/jobs", "/hangfire\\@evil", "/hangfire/..//evil.example/x", "/hangfire/%2e%2e//evil.example", "/hangfire/../api/jobs"]) {
     const res = await ctx.d.post("/hangfire/jobs/failed/batch", { action: "requeue", jobs: [], next });
     assert.match(res.headers.get("location") ?? "", /^\/hangfire\/jobs\/failed\?done=requeue&n=0$/, next);
   }
+  const ok = await ctx.d.post("/hangfire/jobs/failed/batch", { action: "requeue", jobs: [], next: "/hangfire/jobs/failed?type=echo" });
+  assert.is(ok.headers.get("location"), "/hangfire/jobs/failed?type=echo&done=requeue&n=0", "a dashboard page keeps its query");
 });
 
 test("Trigger now through htmx answers with the recurring job's row, which follows its job", async (ctx) => {
