@@ -55,6 +55,8 @@ export class GroupCommit {
   #again = false;
   #failures = 0;
   #retryTimer: ReturnType<Clock["setTimeout"]> | null = null;
+  /** settle() calls waiting for the retry timer to fire. */
+  #retryWaiters: (() => void)[] = [];
   #closed = false;
   #lastCommitEnd = 0;
   /** Commits so far and rows they carried (for /metrics and the benchmark). */
@@ -105,18 +107,38 @@ export class GroupCommit {
     else setImmediate(() => void this.#run());
   }
 
-  /** Resolves when everything queued so far is committed. */
-  async settle(): Promise<void> {
+  /**
+   * Resolves when everything queued so far is committed. `retryForMs`: writes waiting to be
+   * retried after a failed commit (a job's completion, say) are waited for that long too, instead
+   * of being given up (a stopping server must not drop them).
+   */
+  async settle(retryForMs = 0): Promise<void> {
+    // Bounded in real time: under a virtual clock nobody may move, the retry would never come.
+    const until = performance.now() + retryForMs;
     for (let i = 0; i < 1000 && (this.#running || this.#queued || this.#hasWrites()); i++) {
       if (this.#running) await this.#running;
+      else if (this.#retryTimer && performance.now() < until) await this.#retried(until - performance.now());
       else await new Promise<void>((r) => setImmediate(r));
     }
+  }
+
+  /** The pending retry has run, or `ms` passed. Holds the process open meanwhile: the clock's timers do not. */
+  #retried(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const limit = setTimeout(done, ms);
+      this.#retryWaiters.push(done);
+      function done() {
+        clearTimeout(limit);
+        resolve();
+      }
+    });
   }
 
   close() {
     this.#closed = true;
     if (this.#retryTimer) this.#clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    for (const w of this.#retryWaiters.splice(0)) w();
   }
 
   #hasWrites() {
@@ -187,6 +209,7 @@ export class GroupCommit {
       this.#retryTimer = this.#clock.setTimeout(() => {
         this.#retryTimer = null;
         this.poke();
+        for (const w of this.#retryWaiters.splice(0)) w();
       }, delay);
     }
     for (const j of jobs) j.reject(err);

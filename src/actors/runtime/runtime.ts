@@ -99,6 +99,8 @@ export class Runtime {
   #timers = new Map<string, TimerHandle>();
   #offExternal: (() => void) | null = null;
   #stopping: Promise<void> | null = null;
+  /** Set once the pool has drained: until then running jobs' leases are still renewed. */
+  #drained = false;
   #lastRetentionSweep = 0;
 
   private constructor(o: RuntimeOptions, types: Map<string, JobType>) {
@@ -185,21 +187,22 @@ export class Runtime {
       void this.#scheduler.refreshDelayed();
       void this.#scheduler.refreshRecurring();
     });
-    this.#every("heartbeat", Math.max(50, Math.floor(this.#o.leaseTtlMs / 3)), () => this.#heartbeat());
+    this.#every("heartbeat", Math.max(50, Math.floor(this.#o.leaseTtlMs / 3)), () => this.#heartbeat(), true);
     this.#every("recovery", Math.max(50, Math.floor(this.#o.leaseTtlMs / 5)), () => this.#recover());
     await this.#recover();
     this.#log.info(`Hangfire Server started. Server ${this.serverId}, ${this.#o.workerCount} workers, job types: ${[...this.#types.keys()].join(", ")}`);
   }
 
-  #every(name: string, ms: number, fn: () => Promise<void>) {
+  #every(name: string, ms: number, fn: () => Promise<void>, whileDraining = false) {
+    const off = () => (whileDraining ? this.#drained : this.#stopping !== null);
     const beat = async () => {
-      if (this.#stopping) return;
+      if (off()) return;
       try {
         await fn();
       } catch (err) {
         this.#log.warn(`Runtime ${name} failed`, err);
       }
-      if (!this.#stopping) this.#timers.set(name, this.#clock.setTimeout(() => void beat(), ms));
+      if (!off()) this.#timers.set(name, this.#clock.setTimeout(() => void beat(), ms));
     };
     this.#timers.set(name, this.#clock.setTimeout(() => void beat(), ms));
   }
@@ -485,15 +488,22 @@ export class Runtime {
     if (this.#stopping) return this.#stopping;
     this.#stopping = (async () => {
       this.#log.info(`Hangfire Server stopping (grace ${graceMs} ms)`);
-      for (const t of this.#timers.values()) this.#clock.clearTimeout(t);
-      this.#timers.clear();
+      // Running jobs keep their leases (heartbeat) while they may still finish.
+      for (const [name, t] of this.#timers) if (name !== "heartbeat") this.#clock.clearTimeout(t);
       this.#offExternal?.();
       this.#scheduler.stop();
+      // The background services stop now, alongside the drain, not after the grace.
+      const services = Promise.all((this.#o.actors ?? []).map((a) => this.#supervisor.stop(a.id)));
       await this.#lease.stop();
       const drained = await this.#pool.drain(graceMs);
+      await services;
+      this.#drained = true;
+      for (const t of this.#timers.values()) this.#clock.clearTimeout(t);
+      this.#timers.clear();
       if (!drained) this.#log.warn(`Jobs still running after ${graceMs} ms are requeued`);
       await this.#supervisor.stopAll();
-      await this.#commit.settle();
+      // A write waiting to be retried after a ledger error (a completion, a requeue) is kept.
+      await this.#commit.settle(Math.max(5_000, graceMs));
       this.#commit.close();
       await this.ledger.removeServer(this.serverId);
       this.#log.info("Hangfire Server stopped");
