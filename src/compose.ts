@@ -81,6 +81,8 @@ export async function composeServer(config: Config, deps: { clock: Clock; logger
     config,
     logLevel: config.logLevel,
     rpc,
+    // A pass that ignores its signal is cut off within the shutdown grace.
+    stopTimeoutMs: Math.min(5_000, config.shutdownGraceMs),
   });
   const services = definitions.map((def) => new ServiceActor({ name: def.name, title: def.title, thread }));
 

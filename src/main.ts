@@ -4,24 +4,26 @@ import { serve } from "@hono/node-server";
 import process from "node:process";
 import { systemClock } from "./actors/runtime/clock.ts";
 import { loadConfig } from "./config.ts";
-import { composeServer } from "./compose.ts";
+import { composeServer, type Server } from "./compose.ts";
 import { createLogger } from "./logger.ts";
 
 const config = loadConfig(process.env);
 const logger = createLogger({ category: "CatalogJobs", level: config.logLevel, now: () => systemClock.now() });
-const server = await composeServer(config, { clock: systemClock, logger });
-const http = serve({ fetch: server.app.fetch, port: config.port, hostname: "0.0.0.0" }, (info) => {
-  logger.info(`Now listening on: http://localhost:${info.port} (dashboard: http://localhost:${info.port}/hangfire)`);
-});
-
-let stopping = false;
+// Handled from the first moment: a signal during start-up stops the server as soon as it is built.
+let stopping: string | null = null;
+let closing = false;
+let built: { server: Server; http: ReturnType<typeof serve> } | null = null;
 async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
+  if (closing) return;
+  if (!built) {
+    stopping ??= signal; // still starting: stopped right after start-up (below)
+    return logger.info(`${signal} received during start-up: stopping once started`);
+  }
+  closing = true;
   logger.info(`${signal} received: stopping`);
-  http.close();
+  built.http.close();
   try {
-    await server.close(config.shutdownGraceMs);
+    await built.server.close(config.shutdownGraceMs);
     process.exit(0);
   } catch (err) {
     logger.error("Shutdown failed", err);
@@ -30,3 +32,10 @@ async function shutdown(signal: string) {
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+const server = await composeServer(config, { clock: systemClock, logger });
+const http = serve({ fetch: server.app.fetch, port: config.port, hostname: "0.0.0.0" }, (info) => {
+  logger.info(`Now listening on: http://localhost:${info.port} (dashboard: http://localhost:${info.port}/hangfire)`);
+});
+built = { server, http };
+if (stopping) void shutdown(stopping);
