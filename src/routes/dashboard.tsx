@@ -58,37 +58,26 @@ export function dashboardRoutes(deps: AppDeps): Hono {
   const app = new Hono();
   app.use("*", securityHeaders, requireAdmin(deps), csrfProtection(deps));
 
+  // A bare page: the error may have come from the layout's own reads.
+  const errorPage = (title: string, heading: string, sub: string) => (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>{title} · Catalog Jobs</title>
+      </head>
+      <body>
+        <PageHeader title={heading} sub={sub} />
+        <a href={urls.overview()}>Back to the dashboard</a>
+      </body>
+    </html>
+  );
   app.onError((err, c) => {
     c.header("Cache-Control", "no-store");
     if (err instanceof UnreadableFormError) {
-      return c.html(
-        <html lang="en">
-          <head>
-            <meta charset="utf-8" />
-            <title>Form not read · Catalog Jobs</title>
-          </head>
-          <body>
-            <PageHeader title="The form could not be read" sub="Nothing was changed. Reload the page and send the form again." />
-            <a href={urls.overview()}>Back to the dashboard</a>
-          </body>
-        </html>,
-        400,
-      );
+      return c.html(errorPage("Form not read", "The form could not be read", "Nothing was changed. Reload the page and send the form again."), 400);
     }
     deps.logger.error(`${c.req.method} ${c.req.path} failed`, err);
-    return c.html(
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <title>Error · Catalog Jobs</title>
-        </head>
-        <body>
-          <PageHeader title="Something went wrong" sub="The server could not handle this request; the cause is in its log." />
-          <a href={urls.overview()}>Back to the dashboard</a>
-        </body>
-      </html>,
-      500,
-    );
+    return c.html(errorPage("Error", "Something went wrong", "The server could not handle this request; the cause is in its log."), 500);
   });
 
   app.route("/", assetRoutes(loaded));

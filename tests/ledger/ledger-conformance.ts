@@ -74,6 +74,14 @@ async function claim(ledger: Ledger, now: number, serverId: string, slots: strin
   return (await ledger.write({ now, claim: { serverId, slots, leaseUntil } })).claimed;
 }
 
+/** One job, claimed by server s1 a second after it was added; `at`: a second later still. */
+async function claimedOne(ledger: Ledger, clock: VirtualClock) {
+  const now = clock.now();
+  const [id] = await add(ledger, now, enqueued());
+  const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
+  return { id, fence: { serverId: "s1", attempt: c.attempt }, at: now + 2 * SEC };
+}
+
 async function transition(ledger: Ledger, t: Transition): Promise<boolean> {
   return (await ledger.write({ now: t.at, transitions: [t] })).applied[0];
 }
@@ -569,11 +577,7 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
   });
 
   test("a fenced success and a later change of the same job in one batch apply in batch order", async ({ ledger, clock }) => {
-    const now = clock.now();
-    const [id] = await add(ledger, now, enqueued());
-    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
-    const fence = { serverId: "s1", attempt: c.attempt };
-    const at = now + 2 * SEC;
+    const { id, fence, at } = await claimedOne(ledger, clock);
     const r = await ledger.write({
       now: at,
       transitions: [
@@ -587,11 +591,7 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
   });
 
   test("of two completions fenced by the same attempt in one batch, the first wins", async ({ ledger, clock }) => {
-    const now = clock.now();
-    const [id] = await add(ledger, now, enqueued());
-    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
-    const fence = { serverId: "s1", attempt: c.attempt };
-    const at = now + 2 * SEC;
+    const { id, fence, at } = await claimedOne(ledger, clock);
     const r = await ledger.write({
       now: at,
       transitions: [
@@ -604,27 +604,21 @@ export function ledgerConformance(name: string, open: () => Promise<LedgerHarnes
   });
 
   test("a fenced success keeps its reason, as any other success does", async ({ ledger, clock }) => {
-    const now = clock.now();
-    const [id] = await add(ledger, now, enqueued());
-    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
-    const at = now + 2 * SEC;
-    await ledger.write({ now: at, transitions: [{ jobId: id, from: ["Processing"], fence: { serverId: "s1", attempt: c.attempt }, to: "Succeeded", reason: "Completed by s1", at }] });
+    const { id, fence, at } = await claimedOne(ledger, clock);
+    await ledger.write({ now: at, transitions: [{ jobId: id, from: ["Processing"], fence, to: "Succeeded", reason: "Completed by s1", at }] });
     const job = (await ledger.getJob(id))!;
     assert.is(job.reason, "Completed by s1");
     assert.is(job.history.at(-1)!.reason, "Completed by s1");
   });
 
   test("a transition names a job by the id getJob knows: 1e0, 0x1, 01 or ' 1' change nothing", async ({ ledger, clock }) => {
-    const now = clock.now();
-    const [id] = await add(ledger, now, enqueued());
-    const [c] = await claim(ledger, now + SEC, "s1", ["w1"]);
+    const { id, fence, at } = await claimedOne(ledger, clock);
     const aliases = [`${id}e0`, `0x${Number(id).toString(16)}`, `0${id}`, ` ${id}`];
-    const at = now + 2 * SEC;
     const r = await ledger.write({
       now: at,
       transitions: aliases.flatMap((jobId) => [
         { jobId, from: ["Processing" as const], to: "Deleted" as const, reason: null, at },
-        { jobId, from: ["Processing" as const], fence: { serverId: "s1", attempt: c.attempt }, to: "Succeeded" as const, reason: null, at },
+        { jobId, from: ["Processing" as const], fence, to: "Succeeded" as const, reason: null, at },
       ]),
     });
     assert.equal(r.applied, aliases.flatMap(() => [false, false]));

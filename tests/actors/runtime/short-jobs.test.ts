@@ -6,6 +6,23 @@ import type { WriteBatch } from "../../../src/ledger/ledger.ts";
 import type { SqliteLedger } from "../../../src/ledger/sqlite-ledger.ts";
 import { startRuntime, type Harness } from "../../helpers/runtime-harness.ts";
 
+/** The real ledger, with every write batch shown to `see` first. */
+function seeingWrites(see: (batch: WriteBatch) => void) {
+  return (real: SqliteLedger) =>
+    new Proxy(real, {
+      get(target, key) {
+        if (key !== "write") {
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        }
+        return (batch: WriteBatch) => {
+          see(batch);
+          return target.write(batch);
+        };
+      },
+    });
+}
+
 async function runBurst(h: Harness, type: string, n: number, args: object = {}): Promise<{ ids: string[]; succeededEvents: Map<string, number> }> {
   h.rt.pause();
   const ids: string[] = [];
@@ -55,21 +72,11 @@ test("a burst of short jobs is written Succeeded by the commits that claim them,
 test("with jobs of about 1 ms a mailbox holds about 4 ms of them, not the whole backlog", async () => {
   // A claim asks for a worker once per job its mailbox may still take.
   let deepest = 0;
-  const wrapLedger = (real: SqliteLedger) =>
-    new Proxy(real, {
-      get(target, key) {
-        if (key !== "write") {
-          const value = Reflect.get(target, key) as unknown;
-          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        }
-        return (batch: WriteBatch) => {
-          const asked = new Map<string, number>();
-          for (const slot of batch.claim?.slots ?? []) asked.set(slot, (asked.get(slot) ?? 0) + 1);
-          deepest = Math.max(deepest, ...asked.values());
-          return target.write(batch);
-        };
-      },
-    });
+  const wrapLedger = seeingWrites((batch) => {
+    const asked = new Map<string, number>();
+    for (const slot of batch.claim?.slots ?? []) asked.set(slot, (asked.get(slot) ?? 0) + 1);
+    deepest = Math.max(deepest, ...asked.values());
+  });
   const h = await startRuntime({ workerCount: 2, wrapLedger });
   try {
     for (let i = 0; i < 10; i++) {
@@ -86,19 +93,9 @@ test("with jobs of about 1 ms a mailbox holds about 4 ms of them, not the whole 
 
 test("a lone enqueue on an idle server asks for one worker slot, not every free place in every mailbox", async () => {
   const asked: { jobs: number; slots: number }[] = [];
-  const wrapLedger = (real: SqliteLedger) =>
-    new Proxy(real, {
-      get(target, key) {
-        if (key !== "write") {
-          const value = Reflect.get(target, key) as unknown;
-          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        }
-        return (batch: WriteBatch) => {
-          if (batch.jobs?.length && batch.claim) asked.push({ jobs: batch.jobs.length, slots: batch.claim.slots.length });
-          return target.write(batch);
-        };
-      },
-    });
+  const wrapLedger = seeingWrites((batch) => {
+    if (batch.jobs?.length && batch.claim) asked.push({ jobs: batch.jobs.length, slots: batch.claim.slots.length });
+  });
   const h = await startRuntime({ workerCount: 2, wrapLedger });
   try {
     await runBurst(h, "noop", 40); // teaches the pool that jobs are tiny: mailboxes may hold many
