@@ -333,7 +333,10 @@ export class JobPool implements ClaimSource {
       slot.inflight.push(entry);
       let list = bySlot.get(slot);
       if (!list) bySlot.set(slot, (list = []));
-      list.push({ seq: entry.seq, jobId: job.id, type: job.type, args: job.args, attempt: job.attempt, scheduledFor: job.scheduledFor, gen: Atomics.load(slot.gate, GATE_GEN) });
+      // The instant the job stands for (JobContext.scheduledFor): a tick's, else its creation, so a
+      // retry of a manual run after midnight still writes the day it was asked for.
+      const standsFor = job.scheduledFor ?? job.createdAt;
+      list.push({ seq: entry.seq, jobId: job.id, type: job.type, args: job.args, attempt: job.attempt, scheduledFor: standsFor, gen: Atomics.load(slot.gate, GATE_GEN) });
     }
     for (const [slot, list] of bySlot) {
       this.#send(slot, { t: "run", jobs: list });

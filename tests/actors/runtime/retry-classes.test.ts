@@ -1,5 +1,6 @@
 // Retry policies that choose errors by class and delete exhausted jobs, with real worker threads:
-// the class chain of an error thrown in a thread decides in the main thread.
+// the class chain of an error thrown in a thread decides in the main thread. And what a retry
+// keeps of its first run: the instant the job stands for.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
@@ -79,6 +80,23 @@ test("whenExhausted delete moves a job whose retries ran out to Deleted, keeping
     assert.is(counts.Deleted, 1);
     assert.is(counts.Failed, 0);
     assert.is(counts.Processing, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a manual job stands for its creation instant on its first run and on its retry, so a retry after midnight keeps the day", async () => {
+  const h = await start();
+  try {
+    const created = Date.now();
+    const { jobId } = await h.rt.enqueue("stands-for");
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId, 20_000);
+    await h.rt.settle();
+    const job = (await h.rt.getJob(jobId))!;
+    const instant = (job.result as { scheduledFor: number }).scheduledFor;
+    assert.ok(Math.abs(instant - created) < 1_000, `the creation instant, not null: ${instant}`);
+    assert.match((job.history.find((s) => s.state === "Failed")!.data as { error: { message: string } }).error.message, `first run stood for ${instant}`);
+    assert.is(job.scheduledFor, null, "what is stored and shown stays the tick instant only");
   } finally {
     await h.close();
   }
