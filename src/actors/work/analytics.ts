@@ -106,7 +106,7 @@ export async function weeklyInventoryReport(catalog: CatalogStore, week: IsoWeek
   const low =
     totals.lowStock === 0
       ? []
-      : (await catalog.stockAtOrBelow(STOCK_LOW_AT_OR_BELOW, totals.outOfStock + REPORT_LIST_LIMIT)).filter((r) => r.stockQuantity > 0).slice(0, REPORT_LIST_LIMIT);
+      : await catalog.stockAtOrBelow(STOCK_LOW_AT_OR_BELOW, REPORT_LIST_LIMIT, 0);
   return {
     week: isoWeekKey(week).replace(":", "-"),
     weekStart: new Date(isoWeekStart(week)).toISOString(),

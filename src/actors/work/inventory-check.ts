@@ -69,6 +69,7 @@ export async function checkInventory(deps: InventoryCheckDeps): Promise<Inventor
     summary.published++;
   }
   const totals = await catalog.totals();
+  // The alerts are out: a cache outage must not fail the pass (its retry would publish them all again).
   await cache.set(
     CacheKeys.inventoryAlerts,
     {
@@ -78,7 +79,7 @@ export async function checkInventory(deps: InventoryCheckDeps): Promise<Inventor
       truncated: rows.length >= (deps.maxAlerts ?? MAX_ALERTS_PER_PASS),
     },
     CacheTtl.inventoryAlerts,
-  );
+  ).catch((err) => logger.warn(`Could not cache the inventory alert summary at ${CacheKeys.inventoryAlerts}`, err));
   logger.info(
     `Inventory check completed: ${totals.outOfStock} out of stock, ${totals.lowStock} more at or below ${STOCK_LOW_AT_OR_BELOW} units` +
       `; ${summary.published} alerts published (${summary.outOfStock} out of stock, ${summary.critical} critical, ${summary.low} low)`,

@@ -146,7 +146,7 @@ export interface CatalogStore {
 
   /** Aggregates computed in the database, never in memory. */
   totals(): Promise<CatalogTotals>;
-  /** Live, active products with stock ≤ threshold, lowest first. */
-  stockAtOrBelow(threshold: number, limit: number): Promise<StockAlertRow[]>;
+  /** Live, active products with above < stock ≤ threshold, lowest first. */
+  stockAtOrBelow(threshold: number, limit: number, above?: number): Promise<StockAlertRow[]>;
   popularProducts(limit: number): Promise<Product[]>;
 }

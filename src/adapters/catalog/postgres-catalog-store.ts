@@ -374,7 +374,7 @@ export class PostgresCatalogStore implements CatalogStore {
     return categoryTotals(rows);
   }
 
-  async stockAtOrBelow(threshold: number, limit: number): Promise<StockAlertRow[]> {
+  async stockAtOrBelow(threshold: number, limit: number, above = -1): Promise<StockAlertRow[]> {
     checkInt("threshold", threshold, 0);
     checkInt("limit", limit, 1, 100_000);
     return this.#read(() =>
@@ -382,7 +382,7 @@ export class PostgresCatalogStore implements CatalogStore {
         .select({ id: p.id, sku: p.sku, name: p.name, categoryName: c.name, stockQuantity: p.stockQuantity })
         .from(p)
         .innerJoin(c, eq(c.id, p.categoryId))
-        .where(and(liveActive, lte(p.stockQuantity, threshold)))
+        .where(and(liveActive, lte(p.stockQuantity, threshold), gt(p.stockQuantity, above)))
         .orderBy(p.stockQuantity, p.id)
         .limit(limit),
     );

@@ -363,7 +363,7 @@ export class SqliteCatalogStore implements CatalogStore {
     return categoryTotals(rows);
   }
 
-  async stockAtOrBelow(threshold: number, limit: number): Promise<StockAlertRow[]> {
+  async stockAtOrBelow(threshold: number, limit: number, above = -1): Promise<StockAlertRow[]> {
     checkInt("threshold", threshold, 0);
     checkInt("limit", limit, 1, 100_000);
     return this.#run(() =>
@@ -376,7 +376,7 @@ export class SqliteCatalogStore implements CatalogStore {
           stockQuantity: p.stockQuantity,
         })
         .from(p)
-        .where(and(liveActive, lte(p.stockQuantity, threshold)))
+        .where(and(liveActive, lte(p.stockQuantity, threshold), gt(p.stockQuantity, above)))
         .orderBy(p.stockQuantity, p.id)
         .limit(limit),
     );

@@ -79,5 +79,19 @@ for (const { name, open } of BACKENDS) {
     assert.equal(r.lowStock, { count: 1, items: [{ id: r.lowStock.items[0].id, sku: "LOW-1", name: "Low One", categoryName: "Bulk", stockQuantity: 4 }] });
   });
 
+  test("the report still runs with more than 99,500 products out of stock", async ({ b }) => {
+    // The low-stock list used to be read past every out-of-stock row, with a limit the store refuses above 100,000.
+    const cat = await b.services.catalog.createCategory({ name: "Bulk" });
+    for (let start = 0; start < 99_501; start += 10_000) {
+      const rows = Array.from({ length: Math.min(10_000, 99_501 - start) }, (_, i) => ({ sku: `OOS-${start + i}`, name: `Sold out ${start + i}`, categoryId: cat.id, priceCents: 100, stockQuantity: 0 }));
+      await b.services.catalog.insertProducts(rows);
+    }
+    await b.services.catalog.createProduct({ sku: "LOW-1", name: "Almost gone", categoryId: cat.id, priceCents: 100, stockQuantity: 3 });
+    await weeklyInventoryReportJob.run(jobContext(b.services, { scheduledFor: "2025-12-15T03:00:00Z" }).ctx);
+    const r = (await b.readKey<WeeklyInventoryReport>("reports:inventory:weekly:2025:W51"))!;
+    assert.is(r.outOfStock.count, 99_501);
+    assert.equal(r.lowStock.items.map((i) => i.sku), ["LOW-1"]);
+  });
+
   test.run();
 }

@@ -5,6 +5,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { inventoryMonitoringService } from "../../../src/actors/services/inventory-monitoring.ts";
 import { alertLevel, checkInventory } from "../../../src/actors/work/inventory-check.ts";
+import { DependencyUnavailableError } from "../../../src/errors.ts";
 import type { InventoryAlertEvent } from "../../../src/adapters/bus/event-bus.ts";
 import { type Backend, BACKENDS, knownCatalog, serviceContext, testConfig } from "../../helpers/catalog-backends.ts";
 
@@ -15,6 +16,21 @@ for (const { name, open } of BACKENDS) {
   });
   test.before.each(async ({ b }) => b.reset());
   test.after(async ({ b }) => b.close());
+
+  test("a cache outage does not fail the pass: its retry would publish every alert again", async ({ b }) => {
+    await knownCatalog(b.services.catalog); // 4 alerts
+    const received = await b.collect("inventory.alert.#");
+    const cache = Object.create(b.services.cache);
+    cache.set = () => Promise.reject(new DependencyUnavailableError("cache", "Redis at 127.0.0.1:6379 is unreachable"));
+    const { ctx, logs } = serviceContext({ ...b.services, cache }, testConfig(), () => b.clock.now());
+    try {
+      await inventoryMonitoringService().run(ctx);
+      await received.waitFor(4);
+      assert.ok(logs.records.some((r) => r.level === "warn" && r.message.startsWith("Could not cache the inventory alert summary")));
+    } finally {
+      await received.close();
+    }
+  });
 
   test("each alert is logged and published with its level: out of stock 0, critical ≤ 5, low ≤ 10", async ({ b }) => {
     const { productIds } = await knownCatalog(b.services.catalog);
