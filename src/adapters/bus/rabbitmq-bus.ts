@@ -137,6 +137,7 @@ export class RabbitMqBus implements EventBus {
       queue: options.queue,
       prefetch: this.#o.prefetch ?? 16,
       logger: this.#logger,
+      clock: this.#o.clock,
       onClose: (s) => this.#subscriptions.delete(s),
     });
     this.#subscriptions.add(sub);

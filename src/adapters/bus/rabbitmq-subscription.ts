@@ -9,6 +9,10 @@
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import type { Logger } from "../../logger.ts";
 import type { CatalogEvent, EventHandler, Subscription } from "./event-bus.ts";
+import type { Clock } from "../../actors/runtime/clock.ts";
+
+/** A consumer the broker cancelled, or whose channel failed, is set up again after this long. */
+const REATTACH_AFTER_MS = 500;
 
 export interface RabbitSubscriptionOptions {
   exchange: string;
@@ -17,6 +21,7 @@ export interface RabbitSubscriptionOptions {
   queue?: string;
   prefetch: number;
   logger: Logger;
+  clock: Clock;
   onClose: (sub: RabbitSubscription) => void;
 }
 
@@ -70,6 +75,20 @@ export class RabbitSubscription implements Subscription {
     if (channel) await channel.close().catch(() => {});
   }
 
+  /**
+   * Sets up again on the same connection, unless it was replaced or the subscription closed: a
+   * cancelled consumer or a failed channel leaves the connection up, and nothing else would.
+   */
+  #reattach(model: ChannelModel | null): void {
+    this.#o.clock.setTimeout(() => {
+      if (this.closed || model === null || this.#model !== model || this.#channel) return;
+      this.#attaching = this.#attach(model).catch((err) => {
+        this.#o.logger.error(`Could not resubscribe to "${this.#o.pattern}"`, err);
+        this.#reattach(model);
+      });
+    }, REATTACH_AFTER_MS);
+  }
+
   async #attach(model: ChannelModel): Promise<void> {
     const { exchange, pattern, queue, prefetch, logger } = this.#o;
     const channel = await model.createChannel();
@@ -78,6 +97,7 @@ export class RabbitSubscription implements Subscription {
       if (this.#channel === channel) {
         this.#channel = null;
         this.#consumerTag = null;
+        this.#reattach(model); // the channel alone failed: the connection may still be up
       }
     });
     try {
@@ -107,9 +127,14 @@ export class RabbitSubscription implements Subscription {
 
   #receive(channel: Channel, msg: ConsumeMessage | null): void {
     if (msg === null) {
-      // Cancelled by the broker (queue deleted): set up again on the next connection.
+      // Cancelled by the broker (queue deleted): set up again, on this connection.
       this.#o.logger.warn(`Subscription "${this.#o.pattern}" was cancelled by the broker`);
-      this.detach();
+      if (this.#channel === channel) {
+        this.#channel = null;
+        this.#consumerTag = null;
+        channel.close().catch(() => {});
+        this.#reattach(this.#model);
+      }
       return;
     }
     this.#tail = this.#tail.then(() => this.#handle(channel, msg));
