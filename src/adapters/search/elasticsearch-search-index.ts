@@ -15,7 +15,7 @@ import {
   type ProductDocument,
   SEARCH_FIELDS,
 } from "./elasticsearch-mapping.ts";
-import { queryWords } from "./query-words.ts";
+import { queryText, queryWords } from "./query-words.ts";
 import { checkPage, MAX_RESULT_WINDOW, type SearchIndex, type SearchPage, type SearchResult } from "./search-index.ts";
 
 export const MAX_BULK_ACTIONS = 1000;
@@ -106,7 +106,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
       }
     });
     this.#ensured = false;
-    await this.#create();
+    await this.#create({ mustCreate: true });
     this.#ensured = true;
   }
 
@@ -148,7 +148,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   async search(query: string, options: SearchPage): Promise<SearchResult> {
     checkPage(options);
     if (queryWords(query).length === 0) return { total: 0, hits: [] };
-    const text = String(query).trim().slice(0, MAX_QUERY_CHARS);
+    const text = queryText(query).slice(0, MAX_QUERY_CHARS);
     const response = await this.#call("search", async () => {
       try {
         const request = {
@@ -233,14 +233,15 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     await this.#client.close();
   }
 
-  async #create(): Promise<void> {
+  async #create({ mustCreate = false } = {}): Promise<void> {
     await this.#call("create the index", async () => {
       try {
         const request = { index: this.index, settings: INDEX_SETTINGS as never, mappings: INDEX_MAPPINGS as never };
         await this.#client.indices.create(request, REQUEST);
       } catch (err) {
         // Another process created it between our check and our create: same mapping, fine.
-        if (errorType(err) !== "resource_already_exists_exception") throw err;
+        // (Not after our own delete: then it was auto-created by a write, with a guessed mapping.)
+        if (mustCreate || errorType(err) !== "resource_already_exists_exception") throw err;
       }
     });
   }
@@ -256,15 +257,16 @@ export class ElasticsearchSearchIndex implements SearchIndex {
       const response = await this.#call("write documents", () =>
         this.#client.bulk({ index: this.index, refresh: false, operations: operations as never }, REQUEST),
       );
-      if (response.errors) this.#throwItemErrors(response.items as never, start, actions.length);
+      if (response.errors) this.#checkItemErrors(response.items as never, start, actions.length);
     }
   }
 
-  #throwItemErrors(items: Array<Record<string, BulkItem>>, offset: number, total: number): never {
+  #checkItemErrors(items: Array<Record<string, BulkItem>>, offset: number, total: number): void {
     const failures: BulkFailure[] = [];
     for (const item of items) {
       const [action, result] = Object.entries(item)[0] as ["index" | "delete", BulkItem];
       if (!result.error) continue; // a delete of a missing document is 404 without an error: fine
+      if (action === "delete" && result.error.type === "index_not_found_exception") continue; // no index: nothing to delete
       failures.push({
         id: String(result._id),
         action,
@@ -273,7 +275,10 @@ export class ElasticsearchSearchIndex implements SearchIndex {
         reason: result.error.reason ?? "",
       });
     }
-    if (failures.length === 0) throw new Error("Elasticsearch reported bulk errors but no item carries one");
+    if (failures.length === 0) {
+      if (items.some((i) => Object.values(i)[0]?.error)) return; // only deletes from a missing index
+      throw new Error("Elasticsearch reported bulk errors but no item carries one");
+    }
     const sample = failures
       .slice(0, 5)
       .map((f) => `${f.action} ${f.id}: ${f.type} (${f.reason})`)

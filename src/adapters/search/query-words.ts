@@ -11,3 +11,13 @@ export const MAX_QUERY_WORDS = 16;
 export function queryWords(text: string): string[] {
   return (String(text ?? "").match(WORD) ?? []).filter((w) => BASE.test(w)).slice(0, MAX_QUERY_WORDS);
 }
+
+/** The query text up to the end of its MAX_QUERY_WORDS-th word, trimmed (what Elasticsearch gets). */
+export function queryText(text: string): string {
+  const s = String(text ?? "");
+  let n = 0;
+  for (const m of s.matchAll(WORD)) {
+    if (BASE.test(m[0]) && ++n === MAX_QUERY_WORDS) return s.slice(0, m.index! + m[0].length).trim();
+  }
+  return s.trim();
+}
