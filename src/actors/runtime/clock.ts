@@ -5,40 +5,62 @@ import { wallNow } from "./wall-time.ts";
 export type TimerHandle = { readonly __timer: unique symbol } | number | object;
 
 export interface Clock {
-  /** Milliseconds since the epoch (may carry a fraction). */
+  /** Milliseconds since the epoch (may carry a fraction): wall time, for instants. */
   now(): number;
+  /** Calls fn after `ms`: a duration, which a step of the wall clock does not move. */
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Calls fn at the wall-clock instant `at` (a cron tick, a delayed job): a step of the wall clock
+   * moves it. Optional: without it, setTimeout(fn, at - now()).
+   */
+  setTimeoutAt?(fn: () => void, at: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
 
 /**
- * Timers wait for a wall-clock instant: a wait is cut into re-checks of at most this long, so a
- * step of the wall clock makes a timer late by at most this much, and never early. (Node also
- * clamps delays above 2^31-1 ms to 1 ms: a yearly cron would fire at once.)
+ * A wait for a wall instant is cut into re-checks of at most this long, so a step of the wall
+ * clock makes it late by at most this much, and never early.
  */
 const RECHECK_MS = 60_000;
+// Node clamps delays above 2^31-1 ms to 1 ms: longer durations are chained.
+const MAX_TIMER_MS = 2_147_483_647;
 
-/** The real clock: wall time (see wall-time.ts) and timers that follow it. */
-export function createSystemClock(now: () => number = wallNow, recheckMs = RECHECK_MS): Clock {
+type Box = { t?: ReturnType<typeof setTimeout> };
+
+/** Arms `step(box)` after `wait` ms, unref'd: the clock's timers never hold the process open. */
+function arm(box: Box, wait: number, step: () => void) {
+  box.t = setTimeout(step, Math.max(0, wait));
+  (box.t as { unref?: () => void }).unref?.();
+}
+
+/** The real clock: wall time for instants (see wall-time.ts), monotonic time for durations. */
+export function createSystemClock(now: () => number = wallNow, recheckMs = RECHECK_MS, mono: () => number = () => performance.now()): Clock {
   return {
     now,
     setTimeout(fn, ms) {
-      const due = now() + Math.max(0, ms);
-      const box: { t?: ReturnType<typeof setTimeout> } = {};
-      const arm = (wait: number) => {
-        box.t = setTimeout(() => {
-          // Early only if the wall clock was stepped back, or the wait was longer than a re-check.
-          const left = due - now();
-          if (left >= 1) arm(left);
-          else fn();
-        }, Math.min(Math.max(0, wait), recheckMs));
-        (box.t as { unref?: () => void }).unref?.();
+      const due = mono() + Math.max(0, ms);
+      const box: Box = {};
+      const step = () => {
+        const left = due - mono();
+        if (left >= 1) arm(box, Math.min(left, MAX_TIMER_MS), step);
+        else fn();
       };
-      arm(ms);
+      arm(box, Math.min(Math.max(0, ms), MAX_TIMER_MS), step);
+      return box;
+    },
+    setTimeoutAt(fn, at) {
+      const box: Box = {};
+      const step = () => {
+        // Early only if the wall clock was stepped back, or the wait was longer than a re-check.
+        const left = at - now();
+        if (left >= 1) arm(box, Math.min(left, recheckMs), step);
+        else fn();
+      };
+      arm(box, Math.min(at - now(), recheckMs), step);
       return box;
     },
     clearTimeout(handle) {
-      const t = (handle as { t?: ReturnType<typeof setTimeout> }).t;
+      const t = (handle as Box).t;
       if (t !== undefined) clearTimeout(t);
     },
   };

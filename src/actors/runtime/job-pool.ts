@@ -45,6 +45,7 @@ import { decideRetry, type RetryPolicy } from "./retry-policy.ts";
 import type { ActorInstance, ExitInfo, Supervisor } from "./supervisor.ts";
 import type { RestartPolicy } from "./restart-policy.ts";
 import { startWorkerThread } from "./worker-thread.ts";
+import { monoNow } from "./wall-time.ts";
 
 export interface JobType {
   def: JobDefinition<any, any>;
@@ -582,7 +583,7 @@ export class JobPool implements ClaimSource {
 
   /** Its job has run MAILBOX_STALL_MS: what it would be given now would only be taken back. */
   #runsLong(slot: Slot): boolean {
-    return slot.shared[SLOT_SEQ] >= 0 && this.#clock.now() - slot.shared[SLOT_STARTED_AT] >= MAILBOX_STALL_MS;
+    return slot.shared[SLOT_SEQ] >= 0 && monoNow() - slot.shared[SLOT_STARTED_AT] >= MAILBOX_STALL_MS;
   }
 
   #running(slot: Slot): InFlight | undefined {
@@ -638,7 +639,7 @@ export class JobPool implements ClaimSource {
                 ),
                 info.error?.stack,
               );
-        this.#fail(entry, error, this.#clock.now() - slot.shared[SLOT_STARTED_AT]);
+        this.#fail(entry, error, monoNow() - slot.shared[SLOT_STARTED_AT]);
       } else if (i < ranUpTo) {
         // It ran to the end, but how is not known: run it again (at least once).
         this.#requeue(entry, "Requeued: it ran, but its outcome was lost with its worker thread");
@@ -669,7 +670,8 @@ export class JobPool implements ClaimSource {
    */
   #armWatchdog(slot: Slot) {
     if (!slot.inflight.length) return this.#disarmWatchdog(slot);
-    const now = this.#clock.now();
+    // Elapsed time, on the scale of the workers' stamps (monoNow): not the wall clock.
+    const now = monoNow();
     const running = this.#running(slot);
     let deadline = Infinity;
     for (const entry of slot.inflight) {
@@ -685,7 +687,7 @@ export class JobPool implements ClaimSource {
     if (slot.timer && slot.timerAt <= deadline) return;
     if (slot.timer) this.#clock.clearTimeout(slot.timer);
     slot.timerAt = deadline;
-    slot.timer = this.#clock.setTimeout(() => this.#checkTimeout(slot), Math.max(0, deadline - this.#clock.now()));
+    slot.timer = this.#clock.setTimeout(() => this.#checkTimeout(slot), Math.max(0, deadline - monoNow()));
   }
 
   #disarmWatchdog(slot: Slot) {
@@ -700,14 +702,14 @@ export class JobPool implements ClaimSource {
     const entry = this.#running(slot);
     if (entry) {
       const timeoutMs = entry.type?.timeoutMs ?? 30 * 60_000;
-      if (this.#clock.now() - slot.shared[SLOT_STARTED_AT] >= timeoutMs) {
+      if (monoNow() - slot.shared[SLOT_STARTED_AT] >= timeoutMs) {
         const err = new JobTimeoutError(`Job ran past its timeout of ${formatMs(timeoutMs)}; its worker thread was terminated`);
         slot.killed = { seq: entry.seq, error: infoOf(err) };
         this.#log.warn(`Job ${entry.job.id} (${entry.job.type}) timed out after ${formatMs(timeoutMs)}; terminating ${slot.id}`);
         void slot.worker?.terminate();
         return;
       }
-      if (slot.stalled === null && this.#clock.now() - slot.shared[SLOT_STARTED_AT] >= MAILBOX_STALL_MS) this.#takeBack(slot, entry);
+      if (slot.stalled === null && monoNow() - slot.shared[SLOT_STARTED_AT] >= MAILBOX_STALL_MS) this.#takeBack(slot, entry);
     }
     this.#armWatchdog(slot);
   }

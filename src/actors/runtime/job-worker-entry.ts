@@ -28,15 +28,16 @@ import {
   SLOT_STARTED_AT,
   type ToJobWorker,
 } from "./messages.ts";
-import { wallNow } from "./wall-time.ts";
+import { monoNow } from "./wall-time.ts";
 
 const data = workerData as JobWorkerData;
 const port = parentPort!;
 const slot = new Float64Array(data.slot, 0, GATE_OFFSET / 8);
 const gate = new Int32Array(data.slot, GATE_OFFSET, GATE_LENGTH);
 const ring = new Float64Array(data.slot, RING_OFFSET, RING_LENGTH * 2);
-// The main thread compares these stamps with its own clock: the same wall time (wall-time.ts).
-const now = wallNow;
+// Stamps and durations are elapsed time: the main thread compares them with monoNow, which a step
+// of the wall clock does not move (a job must not time out because NTP stepped the clock).
+const now = monoNow;
 const outbox = data.outbox;
 const signal = new Int32Array(data.signal);
 const send = (m: FromJobWorker) => outbox.postMessage(m);

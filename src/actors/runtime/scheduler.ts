@@ -82,11 +82,17 @@ export class Scheduler {
     if (this.#stopped) return;
     this.#clearDelay();
     this.#delayAt = at;
-    this.#delayTimer = this.#d.clock.setTimeout(() => {
+    this.#delayTimer = this.#at(at, () => {
       this.#delayTimer = null;
       this.#delayAt = Infinity;
       void this.#promote();
-    }, Math.max(0, at - this.#d.clock.now()));
+    });
+  }
+
+  /** A timer for a wall-clock instant: a step of the wall clock moves cron ticks and delayed jobs with it. */
+  #at(at: number, fn: () => void) {
+    const c = this.#d.clock;
+    return c.setTimeoutAt ? c.setTimeoutAt(fn, at) : c.setTimeout(fn, Math.max(0, at - c.now()));
   }
 
   #clearDelay() {
@@ -140,11 +146,11 @@ export class Scheduler {
     if (this.#cronTimer && this.#cronAt === at) return;
     this.#clearCron();
     this.#cronAt = at;
-    this.#cronTimer = this.#d.clock.setTimeout(() => {
+    this.#cronTimer = this.#at(at, () => {
       this.#cronTimer = null;
       this.#cronAt = Infinity;
       void this.#serial(() => this.#tick());
-    }, Math.max(0, at - this.#d.clock.now()));
+    });
   }
 
   #clearCron() {

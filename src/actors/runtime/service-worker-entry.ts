@@ -8,13 +8,14 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../../logger.ts";
 import type { FromService, ServiceContext, ServiceDefinition, ServiceModule, ServiceStatus, ServiceWorkerData, ToService } from "./service-definition.ts";
 import { retryAfterFailureMs } from "./service-definition.ts";
-import { wallNow } from "./wall-time.ts";
+import { monoNow } from "./wall-time.ts";
 
 const data = workerData as ServiceWorkerData;
 const port = parentPort!;
 const send = (m: FromService) => port.postMessage(m);
-// The main thread compares these stamps with its own clock: the same wall time (wall-time.ts).
-const now = wallNow;
+// Stamps and durations are elapsed time: the main thread compares them with monoNow, which a step
+// of the wall clock does not move (a job must not time out because NTP stepped the clock).
+const now = monoNow;
 
 const definitions = new Map<string, ServiceDefinition>();
 for (const url of data.serviceModules) {

@@ -31,3 +31,9 @@ export function createWallTime(src: TimeSources = { wall: () => Date.now(), mono
 
 /** This thread's wall time. */
 export const wallNow = createWallTime();
+
+/**
+ * Monotonic milliseconds on an epoch scale, the same in every thread: for elapsed time (a job's
+ * run against its timeout, durations), which a step of the wall clock must not stretch or shrink.
+ */
+export const monoNow = (): number => performance.timeOrigin + performance.now();

@@ -1,9 +1,13 @@
 // The real clock follows steps of the wall clock (NTP at boot, a manual fix, a VM resumed after a
-// pause): readings jump with it, threads agree after it, and timers wait for their wall instant.
+// pause): readings jump with it, threads agree after it, timers for a wall instant (cron, delayed
+// jobs) move with it, and durations (retries, heartbeats, job timeouts) do not.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createSystemClock } from "../../../src/actors/runtime/clock.ts";
 import { createWallTime, STEP_MS, wallNow } from "../../../src/actors/runtime/wall-time.ts";
+import { GroupCommit } from "../../../src/actors/runtime/group-commit.ts";
+import { createLogger, memorySink } from "../../../src/logger.ts";
+import { startRuntime } from "../../helpers/runtime-harness.ts";
 
 const T0 = Date.parse("2026-11-29T08:00:00Z");
 
@@ -58,43 +62,94 @@ test("this thread's wall time is Date.now() within a few milliseconds", () => {
 });
 
 /** The real clock on real timers, over a wall clock the test can step. */
-function steppable(recheckMs: number) {
+function steppable(recheckMs = 60_000) {
   let offset = 0;
   const now = createWallTime({ wall: () => Date.now() + offset, mono: () => performance.now(), origin: performance.timeOrigin });
   return { clock: createSystemClock(now, recheckMs), step: (ms: number) => (offset += ms) };
 }
 
-const fired = (clock: ReturnType<typeof createSystemClock>, ms: number) => {
+/** Real milliseconds until the timer fired; Infinity if it has not within 5 s. */
+function timed(arm: (fn: () => void) => void) {
   const started = performance.now();
-  const alive = setInterval(() => undefined, 1_000); // the clock's timers do not hold the process open
-  return new Promise<number>((resolve) =>
-    clock.setTimeout(() => {
-      clearInterval(alive);
+  return new Promise<number>((resolve) => {
+    const limit = setTimeout(() => resolve(Number.POSITIVE_INFINITY), 5_000); // also holds the process open: the clock's timers do not
+    arm(() => {
+      clearTimeout(limit);
       resolve(performance.now() - started);
-    }, ms),
-  );
-};
+    });
+  });
+}
 
-test("a timer waiting while the wall clock is stepped back fires at its wall instant, not early", async () => {
+test("a timer for a wall instant, while the wall clock is stepped back, fires at that instant, not early", async () => {
   const { clock, step } = steppable(60_000);
-  const done = fired(clock, 100);
+  const done = timed((fn) => clock.setTimeoutAt!(fn, clock.now() + 100));
   setTimeout(() => step(-300), 20);
   const after = await done;
   assert.ok(after >= 390, `fired after ${after.toFixed(0)} ms of real time; its instant was 400 ms away`);
 });
 
-test("a timer waiting while the wall clock is stepped forward fires within one re-check of its instant", async () => {
+test("a timer for a wall instant, while the wall clock is stepped forward, fires within one re-check of it", async () => {
   const { clock, step } = steppable(50);
-  const done = fired(clock, 60_000);
+  const done = timed((fn) => clock.setTimeoutAt!(fn, clock.now() + 60_000));
   setTimeout(() => step(60_000), 20);
   const after = await done;
   assert.ok(after < 1_000, `fired after ${after.toFixed(0)} ms of real time; its instant had passed at 20 ms`);
 });
 
-test("a short timer fires after its delay, as setTimeout does", async () => {
-  const { clock } = steppable(60_000);
-  const after = await fired(clock, 30);
-  assert.ok(after >= 28 && after < 500, `${after}`);
+test("a duration is not moved by a step of the wall clock", async () => {
+  const { clock, step } = steppable(60_000);
+  const done = timed((fn) => clock.setTimeout(fn, 100));
+  setTimeout(() => step(-3_600_000), 20);
+  const after = await done;
+  assert.ok(after >= 98 && after < 1_000, `fired after ${after.toFixed(0)} ms`);
+});
+
+test("a wall step back does not hold the group commit's 50 ms retry for an hour", async () => {
+  const { clock, step } = steppable();
+  let calls = 0;
+  const ledger = {
+    write: async () => {
+      if (++calls === 1) throw new Error("SQLITE_BUSY");
+      return { jobs: [{ id: "1", created: true }], applied: [], claimed: [] };
+    },
+  };
+  const gc = new GroupCommit({ ledger: ledger as never, clock, logger: createLogger({ category: "t", sink: memorySink(), level: "error" }) });
+  const job = { type: "noop", args: null, state: "Enqueued" as const, reason: "x", maxRetries: 0 };
+  assert.is(await gc.addJobs([job]).catch(() => "rejected"), "rejected");
+  step(-3_600_000);
+  const after = await timed((fn) => void gc.addJobs([job]).then(fn));
+  gc.close();
+  assert.ok(after < 2_000, `the next write committed after ${after.toFixed(0)} ms`);
+});
+
+test("after a wall step back the heartbeat goes on: a job claimed then keeps its lease while it runs", async () => {
+  const { clock, step } = steppable();
+  const h = await startRuntime({ clock, leaseTtlMs: 600 });
+  try {
+    step(-3_600_000);
+    const { jobId } = await h.rt.enqueue("sleeps", { ms: 2_000 });
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(await h.ledger.recoverExpired(clock.now(), 10), [], `job ${jobId}'s lease lapsed while it ran`);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a wall step forward does not time out a running job", async () => {
+  const { clock, step } = steppable(50);
+  const h = await startRuntime({ clock, defaultJobTimeoutMs: 5_000, leaseTtlMs: 60_000 });
+  try {
+    const { jobId } = await h.rt.enqueue("sleeps", { ms: 600 });
+    await new Promise((r) => setTimeout(r, 150));
+    step(10_000);
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId, 5_000);
+    await h.rt.settle();
+    const job = (await h.rt.getJob(jobId))!;
+    assert.is(job.state, "Succeeded");
+    assert.is(job.attempt, 1);
+  } finally {
+    await h.close();
+  }
 });
 
 test.run();
