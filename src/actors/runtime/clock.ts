@@ -34,14 +34,14 @@ function arm(box: Box, wait: number, step: () => void) {
 }
 
 /** The real clock: wall time for instants (see wall-time.ts), monotonic time for durations. */
-export function createSystemClock(now: () => number = wallNow, recheckMs = RECHECK_MS, mono: () => number = () => performance.now()): Clock {
+export function createSystemClock(now: () => number = wallNow, recheckMs = RECHECK_MS): Clock {
   return {
     now,
     setTimeout(fn, ms) {
-      const due = mono() + Math.max(0, ms);
+      const due = performance.now() + Math.max(0, ms);
       const box: Box = {};
       const step = () => {
-        const left = due - mono();
+        const left = due - performance.now();
         if (left >= 1) arm(box, Math.min(left, MAX_TIMER_MS), step);
         else fn();
       };

@@ -1,12 +1,12 @@
-// Wall-clock milliseconds with sub-millisecond steps, the same in every thread.
+// Wall-clock milliseconds with sub-millisecond steps (for instants), and monotonic ones (for elapsed time).
 //
 // performance.timeOrigin + performance.now() alone is monotonic: it never sees the wall clock
 // stepped (NTP at boot, a manual fix, a VM resumed after a pause or restored from a snapshot). A
 // server on it fires cron at the old time and writes leases that other processes, reading the
 // real time, take as expired. So the monotonic reading is re-anchored to Date.now() whenever the
 // two differ by more than STEP_MS; between steps it keeps its sub-millisecond resolution (what
-// pickup and lateness figures need) instead of Date.now()'s whole milliseconds. Each thread
-// re-anchors itself against the same Date.now(), so threads agree within a millisecond.
+// pickup and lateness figures need) instead of Date.now()'s whole milliseconds. Each thread that
+// reads it re-anchors itself against the same Date.now(). Elapsed time uses monoNow (below).
 
 /** A difference this large between the monotonic reading and Date.now() is a step of the wall clock. */
 export const STEP_MS = 100;
