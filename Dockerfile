@@ -23,4 +23,4 @@ EXPOSE 8080
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s CMD node -e "fetch('http://127.0.0.1:8080/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The flags of scripts/node-flags.mjs (what npm start uses).
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=1", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -60,10 +60,17 @@ async function idleRss(): Promise<Record<string, unknown>> {
       health = await probe();
     }
     if (health === null) throw new Error("server did not answer /health");
-    await new Promise((r) => setTimeout(r, 5000)); // let start-up passes finish; idle now
-    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { idleRssMb: kb("VmRSS") / 1024, peakRssMb: kb("VmHWM") / 1024, actors: health.actors.length, running: health.actors.filter((a) => a.state === "running").length };
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Five seconds after /health answers, the start-up passes are done but each thread's heap still
+    // holds their garbage; V8's memory reducer collects it about ten seconds later (RSS then drops by
+    // ~20 MB and stays flat for minutes). Idle is after that: the largest of five readings 26–30 s in.
+    await sleep(5000);
+    const startupRssMb = kb("VmRSS");
+    await sleep(21_000);
+    const idle: number[] = [];
+    for (let i = 0; i < 5; i++, await sleep(1000)) idle.push(kb("VmRSS"));
+    return { idleRssMb: Math.max(...idle), startupRssMb, peakRssMb: kb("VmHWM"), actors: health.actors.length, running: health.actors.filter((a) => a.state === "running").length };
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -145,6 +152,7 @@ if (want("rss")) {
   console.log("rss: production build idle with all actors …");
   const r = await idleRss();
   rows.push([`idle RSS, dist/main.js, ${r.running}/${r.actors} actors running (MB)`, f(r.idleRssMb, 1), "≤ 150"]);
+  rows.push([`  RSS 5 s after start-up, before V8 collects its garbage; peak (MB): ${f(r.peakRssMb, 1)}`, f(r.startupRssMb, 1), "—"]);
 }
 rmSync(out, { recursive: true, force: true });
 

@@ -1,5 +1,6 @@
 // Node flags of the production process (npm start, the benchmark's RSS figure; the Dockerfile
-// repeats them). A 1 MB semi-space instead of V8's 16 MB, in every thread's heap: ~15 MB less idle
-// RSS (2 MB: ~11 MB; 1 MB took idle RSS from 147-152 to 144 MB in same-hour runs on 2026-11-29),
-// no measurable throughput cost (drain with and without, alternating runs).
-export const NODE_FLAGS = ["--enable-source-maps", "--max-semi-space-size=1"];
+// repeats them). No heap flag: --max-semi-space-size applies to every thread and overrides a
+// worker's own limit. Worker threads get a 1 MB semi-space from their resourceLimits instead
+// (worker-thread.ts); the main thread keeps V8's default, because at 1 MB it spent a fifth of a
+// drain in garbage collection (drain +10 %, enqueue 2x; idle RSS the same once idle).
+export const NODE_FLAGS = ["--enable-source-maps"];
