@@ -228,6 +228,10 @@ export class Runtime {
 
   async #recover() {
     const now = this.#clock.now();
+    // This server's own jobs are alive (a dead worker's job is the pool's to fail), but after a
+    // step of the wall clock longer than the lease they look lapsed until the next heartbeat:
+    // renewed first, they are never recovered from under their own worker.
+    await this.ledger.renewLeases(this.serverId, now, now + this.#o.leaseTtlMs);
     const ids = await this.ledger.recoverExpired(now, 1000);
     if (ids.length) {
       this.#log.warn(`Recovered ${ids.length} job(s) whose server stopped renewing their lease: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}`);

@@ -135,6 +135,28 @@ test("after a wall step back the heartbeat goes on: a job claimed then keeps its
   }
 });
 
+test("a wall step forward longer than the lease does not make the server recover its own running job", async () => {
+  const { clock, step } = steppable(50);
+  // Recovery every 200 ms, heartbeat every 333 ms: after the step at ~150 ms, recovery runs first.
+  const h = await startRuntime({ clock, leaseTtlMs: 1_000 });
+  try {
+    const recovered: string[][] = [];
+    h.rt.events.on("lease:recovered", (e) => recovered.push(e.jobIds));
+    const processing = h.rt.events.waitFor("job:processing", (e) => e.type === "sleeps", 5_000);
+    const { jobId } = await h.rt.enqueue("sleeps", { ms: 900 });
+    await processing;
+    step(10_000);
+    await h.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId, 5_000);
+    await h.rt.settle();
+    assert.equal(recovered, [], "its lease lapsed only on paper: the job was alive all along");
+    const job = (await h.rt.getJob(jobId))!;
+    assert.is(job.state, "Succeeded");
+    assert.is(job.attempt, 1, "run once");
+  } finally {
+    await h.close();
+  }
+});
+
 test("a wall step forward does not time out a running job", async () => {
   const { clock, step } = steppable(50);
   const h = await startRuntime({ clock, defaultJobTimeoutMs: 5_000, leaseTtlMs: 60_000 });
