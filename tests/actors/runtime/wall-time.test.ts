@@ -96,6 +96,33 @@ test("a timer for a wall instant, while the wall clock is stepped forward, fires
   assert.ok(after < 1_000, `fired after ${after.toFixed(0)} ms of real time; its instant had passed at 20 ms`);
 });
 
+test("a timer for a wall instant never fires before it, after a short wait or a long one", async () => {
+  const clock = createSystemClock();
+  const early: string[] = [];
+  // Fractional instants: a timer rounds to whole milliseconds; short waits are timer-only, long ones
+  // end on the event loop.
+  for (const wait of [3.3, 7.7, 12.5, 20.9, 35.1, 101.4, 130.6, 150.2]) {
+    const at = clock.now() + wait;
+    const firedAt = await new Promise<number>((resolve) => {
+      const keep = setTimeout(() => undefined, 10_000); // the clock's timers do not hold the process
+      clock.setTimeoutAt!(() => (clearTimeout(keep), resolve(clock.now())), at);
+    });
+    if (firedAt < at) early.push(`${wait} ms: ${(at - firedAt).toFixed(3)} ms early`);
+  }
+  assert.equal(early, []);
+});
+
+test("a timer for a wall instant cleared during its last milliseconds does not fire", async () => {
+  const clock = createSystemClock();
+  let fired = false;
+  const at = clock.now() + 150;
+  const handle = clock.setTimeoutAt!(() => (fired = true), at);
+  await new Promise((r) => setTimeout(r, 148)); // inside the last stretch, waited out on the event loop
+  clock.clearTimeout(handle);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.is(fired, false);
+});
+
 test("a duration is not moved by a step of the wall clock", async () => {
   const { clock, step } = steppable(60_000);
   const done = timed((fn) => clock.setTimeout(fn, 100));
