@@ -1,18 +1,18 @@
 // Start-up: read the environment once, build the server, listen, and stop gracefully on
 // SIGTERM/SIGINT (running jobs get SHUTDOWN_GRACE to finish; the rest are requeued).
-import { serve } from "@hono/node-server";
 import process from "node:process";
 import { systemClock } from "./actors/runtime/clock.ts";
 import { loadConfig } from "./config.ts";
 import { composeServer, type Server } from "./compose.ts";
 import { createLogger } from "./logger.ts";
+import { createHttpServer } from "./routes/http-server.ts";
 
 const config = loadConfig(process.env);
 const logger = createLogger({ category: "CatalogJobs", level: config.logLevel, now: () => systemClock.now() });
 // Handled from the first moment: a signal during start-up stops the server as soon as it is built.
 let stopping: string | null = null;
 let closing = false;
-let built: { server: Server; http: ReturnType<typeof serve> } | null = null;
+let built: { server: Server; http: ReturnType<typeof createHttpServer> } | null = null;
 async function shutdown(signal: string) {
   if (closing) return;
   if (!built) {
@@ -34,8 +34,10 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 const server = await composeServer(config, { clock: systemClock, logger });
-const http = serve({ fetch: server.app.fetch, port: config.port, hostname: "0.0.0.0" }, (info) => {
-  logger.info(`Now listening on: http://localhost:${info.port} (dashboard: http://localhost:${info.port}/hangfire)`);
+const http = createHttpServer(server.app.fetch, logger, "0.0.0.0");
+http.listen(config.port, "0.0.0.0", () => {
+  const port = (http.address() as { port: number }).port;
+  logger.info(`Now listening on: http://localhost:${port} (dashboard: http://localhost:${port}/hangfire)`);
 });
 built = { server, http };
 if (stopping) void shutdown(stopping);
