@@ -16,6 +16,11 @@ export interface Clock {
    */
   setTimeoutAt?(fn: () => void, at: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Monotonic milliseconds from any origin. Optional: with it the runtime tells a step of the wall
+   * clock (seen by every server on the host at once) from time passing.
+   */
+  elapsed?(): number;
 }
 
 /**
@@ -48,6 +53,7 @@ function arm(box: Box, wait: number, step: () => void) {
 export function createSystemClock(now: () => number = wallNow, recheckMs = RECHECK_MS): Clock {
   return {
     now,
+    elapsed: () => performance.now(),
     setTimeout(fn, ms) {
       const due = performance.now() + Math.max(0, ms);
       const box: Box = {};
@@ -68,7 +74,7 @@ export function createSystemClock(now: () => number = wallNow, recheckMs = RECHE
         // A timer wakes early only if the wall clock was stepped back, or the wait was longer than
         // a re-check (or on purpose, to spin); the instant itself is never missed nor run early.
         const left = at - now();
-        if (left <= 0) fn();
+        if (!(left > 0)) fn(); // NaN too: fired, as before, not an immediate loop
         else if (left > spin) arm(box, Math.min(left - spin, recheckMs), step);
         else box.i = setImmediate(step); // ref'd: an unref'd immediate waits for the next I/O or timer
       };

@@ -29,6 +29,7 @@ import { LeaderLease } from "./leader-lease.ts";
 import { resolveRetryPolicy } from "./retry-policy.ts";
 import type { RestartPolicy } from "./restart-policy.ts";
 import { Scheduler } from "./scheduler.ts";
+import { STEP_MS } from "./wall-time.ts";
 import { type ActorSpec, Supervisor } from "./supervisor.ts";
 
 export interface RuntimeOptions {
@@ -102,6 +103,10 @@ export class Runtime {
   /** Set once the pool has drained: until then running jobs' leases are still renewed. */
   #drained = false;
   #lastRetentionSweep = 0;
+  /** The previous recovery pass's wall and monotonic readings, to see a step of the wall clock. */
+  #lastBeat: { wall: number; mono: number } | null = null;
+  /** Monotonic reading before which lapsed leases are not recovered (a forward step was seen). */
+  #holdRecoveryUntil = -Infinity;
 
   private constructor(o: RuntimeOptions, types: Map<string, JobType>) {
     this.#o = o;
@@ -228,10 +233,15 @@ export class Runtime {
 
   async #recover() {
     const now = this.#clock.now();
+    const afterStep = this.#afterForwardStep(now);
     // This server's own jobs are alive (a dead worker's job is the pool's to fail), but after a
     // step of the wall clock longer than the lease they look lapsed until the next heartbeat:
     // renewed first, they are never recovered from under their own worker.
     await this.ledger.renewLeases(this.serverId, now, now + this.#o.leaseTtlMs);
+    // The same step made every other server's running jobs look lapsed too (a SQLite ledger's
+    // servers share this host's clock): each renews within a third of a lease, so recovery waits
+    // one lease of monotonic time after a forward step before it takes anything.
+    if (afterStep) return;
     const ids = await this.ledger.recoverExpired(now, 1000);
     if (ids.length) {
       this.#log.warn(`Recovered ${ids.length} job(s) whose server stopped renewing their lease: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}`);
@@ -243,6 +253,15 @@ export class Runtime {
       this.#lastRetentionSweep = now;
       await this.purgeExpired();
     }
+  }
+
+  #afterForwardStep(now: number): boolean {
+    const mono = this.#clock.elapsed?.();
+    if (mono === undefined) return false;
+    const last = this.#lastBeat;
+    this.#lastBeat = { wall: now, mono };
+    if (last && now - last.wall - (mono - last.mono) > STEP_MS) this.#holdRecoveryUntil = mono + this.#o.leaseTtlMs;
+    return mono < this.#holdRecoveryUntil;
   }
 
   /** Deletes expired jobs in batches (also the cleanup job's work). Returns how many. */

@@ -7,7 +7,7 @@ import { createSystemClock } from "../../../src/actors/runtime/clock.ts";
 import { createWallTime, STEP_MS, wallNow } from "../../../src/actors/runtime/wall-time.ts";
 import { GroupCommit } from "../../../src/actors/runtime/group-commit.ts";
 import { createLogger, memorySink } from "../../../src/logger.ts";
-import { startRuntime } from "../../helpers/runtime-harness.ts";
+import { startRuntime, tempDir } from "../../helpers/runtime-harness.ts";
 
 const T0 = Date.parse("2026-11-29T08:00:00Z");
 
@@ -112,6 +112,18 @@ test("a timer for a wall instant never fires before it, after a short wait or a 
   assert.equal(early, []);
 });
 
+test("a timer for an instant that is no number fires, as before, instead of spinning the event loop", async () => {
+  let reads = 0;
+  const clock = createSystemClock(() => (reads++, wallNow()));
+  let fired = false;
+  const keep = setTimeout(() => undefined, 10_000); // a server's handles keep the process alive
+  const handle = clock.setTimeoutAt!(() => (fired = true), Number.NaN);
+  await new Promise((r) => setTimeout(r, 300));
+  clock.clearTimeout(handle);
+  clearTimeout(keep);
+  assert.ok(fired, `not fired; the clock read the time ${reads} times in 300 ms (a ref'd setImmediate loop)`);
+});
+
 test("a timer for a wall instant cleared during its last milliseconds does not fire", async () => {
   const clock = createSystemClock();
   let fired = false;
@@ -181,6 +193,42 @@ test("a wall step forward longer than the lease does not make the server recover
     assert.is(job.attempt, 1, "run once");
   } finally {
     await h.close();
+  }
+});
+
+// A step is seen by every server on the host at once (a SQLite ledger's servers share one host).
+test("a wall step forward longer than the lease does not make a peer recover a job running on another server", async () => {
+  const { clock, step } = steppable();
+  const dir = tempDir();
+  // Same options on both: recovery every 200 ms, heartbeat every 333 ms.
+  const a = await startRuntime({ dir: dir.path, clock, leaseTtlMs: 1_000 });
+  const b = await startRuntime({ dir: dir.path, clock, leaseTtlMs: 1_000 });
+  try {
+    const recovered: string[] = [];
+    for (const h of [a, b]) h.rt.events.on("lease:recovered", (e) => recovered.push(...e.jobIds));
+    const attempts: number[] = [];
+    // Each trial: which server's timer runs first after the step is a matter of phase; twelve trials.
+    for (let i = 0; i < 12; i++) {
+      const processing = a.rt.events.waitFor("job:processing", (e) => e.type === "sleeps", 5_000);
+      const processingB = b.rt.events.waitFor("job:processing", (e) => e.type === "sleeps", 5_000);
+      const { jobId } = await a.rt.enqueue("sleeps", { ms: 600 });
+      await Promise.race([processing, processingB]);
+      await new Promise((r) => setTimeout(r, Math.random() * 200));
+      step(10_000);
+      await Promise.race([
+        a.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId && e.attempt > 0, 10_000),
+        b.rt.events.waitFor("job:succeeded", (e) => e.jobId === jobId && e.attempt > 0, 10_000),
+      ]);
+      await new Promise((r) => setTimeout(r, 800)); // a second run, if any, ends too
+      await a.rt.settle();
+      await b.rt.settle();
+      attempts.push((await a.rt.getJob(jobId))!.attempt);
+    }
+    assert.equal({ recovered, attempts }, { recovered: [], attempts: Array(12).fill(1) }, "alive all along, each run once");
+  } finally {
+    await b.close().catch(() => undefined);
+    await a.close();
+    dir.remove();
   }
 });
 
