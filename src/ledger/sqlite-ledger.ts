@@ -517,8 +517,7 @@ export class SqliteLedger implements Ledger {
   listJobs(query: JobQuery): Promise<JobSummary[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
-    // A literal, so that SQLite can use the state's partial index (see db/ledger/sqlite-schema.ts).
-    if (query.state) where.push(`state = '${stateLiteral(query.state)}'`);
+    if (query.state) (where.push("state = ?"), params.push(query.state));
     if (query.type) (where.push("type = ?"), params.push(query.type));
     if (query.before !== undefined) {
       const b = toId(query.before);
@@ -879,13 +878,6 @@ function isPlainSuccess(t: Transition): boolean {
 const RECURRING_SELECT = `SELECT r.*, j.state AS last_job_state FROM recurring_jobs r LEFT JOIN jobs j ON j.id = r.last_job_id`;
 
 /** A job id as the ledger writes it: digits without a leading zero ("018" names no job). */
-/** A state as it may be written into SQL: one of JOB_STATES, never what a caller typed. */
-function stateLiteral(state: string): JobState {
-  const known = JOB_STATES.find((s) => s === state);
-  if (!known) throw new Error(`unknown job state "${state}"`);
-  return known;
-}
-
 function toId(s: string): number | null {
   return /^(0|[1-9]\d{0,14})$/.test(s) ? Number(s) : null;
 }
