@@ -8,11 +8,23 @@ import { errorBody, type ErrorBody } from "./error-handler.ts";
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 
-/** A host name or address with an optional port, as a URL would keep it (what Hono accepts). */
+/** An authority without user info: a name (RFC 3986 unreserved characters) or [address], then an optional port. */
+const AUTHORITY = /^(?:\[[0-9a-f:.]+\]|[a-z0-9._~-]+)(?::\d*)?$/i;
+
+/**
+ * The Host header as a URL keeps it ("LOCALHOST:80" → "localhost", "127.1" → "127.0.0.1",
+ * "[0:0:0:0:0:0:0:1]" → "[::1]"), or null when it names no host. "" stays "": a target without
+ * authority, answered under the listener's own name (as HTTP/1.0 without Host is).
+ */
+export function normalizeHost(host: string): string | null {
+  if (host === "") return "";
+  if (!AUTHORITY.test(host) || !URL.canParse(`http://${host}/`)) return null;
+  return new URL(`http://${host}/`).host;
+}
+
+/** A host name or address with an optional port, or empty (what Hono and the adapter accept). */
 export function isHostHeader(host: string): boolean {
-  if (!URL.canParse(`http://${host}/`)) return false;
-  const url = new URL(`http://${host}/`);
-  return url.hostname === host.replace(/:\d+$/, "").toLowerCase() && url.pathname === "/" && !url.username && !url.password;
+  return normalizeHost(host) !== null;
 }
 
 function send(outgoing: ServerResponse, status: number, body: ErrorBody) {
@@ -37,9 +49,14 @@ export function createHttpServer(fetch: Fetch, logger: Logger, hostname?: string
   });
   return createServer((incoming, outgoing) => {
     const host = incoming.headers.host;
-    if (host !== undefined && !isHostHeader(host)) {
-      const shown = JSON.stringify(host.length > 100 ? host.slice(0, 100) + "…" : host);
-      return send(outgoing, 400, errorBody("bad_request", `Host header ${shown} is not valid: expected a host name or address, with an optional port (e.g. localhost:8080)`, "Host"));
+    if (host !== undefined) {
+      const normal = normalizeHost(host);
+      if (normal === null) {
+        const shown = JSON.stringify(host.length > 100 ? host.slice(0, 100) + "…" : host);
+        return send(outgoing, 400, errorBody("bad_request", `Host header ${shown} is not valid: expected a host name or address, with an optional port (e.g. localhost:8080)`, "Host"));
+      }
+      // As a URL keeps it, so the adapter does not refuse it again (it compares the two).
+      if (normal) incoming.headers.host = normal;
     }
     void listener(incoming, outgoing);
   });

@@ -74,10 +74,33 @@ test("valid host names, addresses and ports reach the app", () =>
 test("isHostHeader accepts what a URL keeps as its host, and nothing else", () => {
   assert.ok(isHostHeader("localhost:8080"));
   assert.ok(isHostHeader("[::1]"));
-  assert.not.ok(isHostHeader(""));
+  assert.ok(isHostHeader("")); // no authority (RFC 9110 7.2)
   assert.not.ok(isHostHeader("localhost:port"));
   assert.not.ok(isHostHeader("a?b"));
   assert.not.ok(isHostHeader("a#b"));
 });
+
+test("Host headers the adapter accepted still reach the app: empty, IPv4 shorthand, IPv6 spelled out, absolute-form targets", () =>
+  withServer(async (port, seen) => {
+    const heads = [
+      `GET /health HTTP/1.1\r\nHost: \r\nConnection: close`, // empty: no authority; the listener's own name, as for HTTP/1.0
+      `GET /health HTTP/1.1\r\nHost: 127.1:8080\r\nConnection: close`, // 127.0.0.1 to every URL parser
+      `GET /health HTTP/1.1\r\nHost: [0:0:0:0:0:0:0:1]:8080\r\nConnection: close`, // [::1] written out
+      `GET /health HTTP/1.1\r\nHost: [::ffff:1.2.3.4]\r\nConnection: close`,
+      // absolute-form: the target names the host; the Host header's value is ignored (RFC 9112 3.2.2)
+      `GET http://localhost:8080/health HTTP/1.1\r\nHost: [0:0:0:0:0:0:0:1]:8080\r\nConnection: close`,
+    ];
+    for (const head of heads) {
+      const r = await raw(port, head);
+      assert.is(r.status, 200, `${head.split("\r\n")[1]}: ${r.body}`);
+    }
+    assert.equal(seen, [
+      "http://0.0.0.0/health",
+      "http://127.0.0.1:8080/health",
+      "http://[::1]:8080/health",
+      "http://[::ffff:102:304]/health",
+      "http://localhost:8080/health",
+    ]);
+  }));
 
 test.run();
