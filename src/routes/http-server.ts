@@ -22,11 +22,6 @@ export function normalizeHost(host: string): string | null {
   return new URL(`http://${host}/`).host;
 }
 
-/** A host name or address with an optional port, or empty (what Hono and the adapter accept). */
-export function isHostHeader(host: string): boolean {
-  return normalizeHost(host) !== null;
-}
-
 function send(outgoing: ServerResponse, status: number, body: ErrorBody) {
   const json = JSON.stringify(body);
   // Connection: close, as the request's body (if any) is not read.

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { createLogger, memorySink } from "../../src/logger.ts";
-import { createHttpServer, isHostHeader } from "../../src/routes/http-server.ts";
+import { createHttpServer, normalizeHost } from "../../src/routes/http-server.ts";
 
 /** Sends a raw request (fetch refuses to send these) and returns status, headers and body. */
 function raw(port: number, head: string): Promise<{ status: number; type: string; body: string }> {
@@ -71,13 +71,14 @@ test("valid host names, addresses and ports reach the app", () =>
     assert.is(seen.length, 7);
   }));
 
-test("isHostHeader accepts what a URL keeps as its host, and nothing else", () => {
-  assert.ok(isHostHeader("localhost:8080"));
-  assert.ok(isHostHeader("[::1]"));
-  assert.ok(isHostHeader("")); // no authority (RFC 9110 7.2)
-  assert.not.ok(isHostHeader("localhost:port"));
-  assert.not.ok(isHostHeader("a?b"));
-  assert.not.ok(isHostHeader("a#b"));
+test("normalizeHost keeps a host as a URL keeps it, and refuses what names no host", () => {
+  assert.is(normalizeHost("localhost:8080"), "localhost:8080");
+  assert.is(normalizeHost("LOCALHOST:80"), "localhost");
+  assert.is(normalizeHost("[::1]"), "[::1]");
+  assert.is(normalizeHost(""), ""); // no authority (RFC 9110 7.2)
+  assert.is(normalizeHost("localhost:port"), null);
+  assert.is(normalizeHost("a?b"), null);
+  assert.is(normalizeHost("a#b"), null);
 });
 
 test("Host headers the adapter accepted still reach the app: empty, IPv4 shorthand, IPv6 spelled out, absolute-form targets", () =>

@@ -240,7 +240,8 @@ export class Runtime {
     await this.ledger.renewLeases(this.serverId, now, now + this.#o.leaseTtlMs);
     // The same step made every other server's running jobs look lapsed too (a SQLite ledger's
     // servers share this host's clock): each renews within a third of a lease, so recovery waits
-    // one lease of monotonic time after a forward step before it takes anything.
+    // one lease of monotonic time after a forward step before it takes anything (dead servers and
+    // the retention sweep wait with it: after a step, live servers look dead too).
     if (afterStep) return;
     const ids = await this.ledger.recoverExpired(now, 1000);
     if (ids.length) {
