@@ -125,13 +125,20 @@ test("a timer for an instant that is no number fires, as before, instead of spin
 });
 
 test("a timer for a wall instant cleared during its last milliseconds does not fire", async () => {
-  const clock = createSystemClock();
+  // A wall time the test holds 2 ms before the instant: once its timer is up, the clock waits out
+  // the rest on the event loop, reading the time over and over, until cleared.
+  let wall = 0;
+  let reads = 0;
+  const clock = createSystemClock(() => (reads++, wall));
   let fired = false;
-  const at = clock.now() + 150;
-  const handle = clock.setTimeoutAt!(() => (fired = true), at);
-  await new Promise((r) => setTimeout(r, 148)); // inside the last stretch, waited out on the event loop
+  const keep = setTimeout(() => undefined, 10_000); // the clock's timers do not hold the process
+  const handle = clock.setTimeoutAt!(() => (fired = true), 100);
+  wall = 98;
+  while (reads < 20) await new Promise((r) => setTimeout(r, 5));
   clock.clearTimeout(handle);
-  await new Promise((r) => setTimeout(r, 30));
+  wall = 200; // past the instant: a spin still going would fire now
+  await new Promise((r) => setTimeout(r, 20));
+  clearTimeout(keep);
   assert.is(fired, false);
 });
 
